@@ -1,0 +1,316 @@
+"""The op table: every operation a ``Value`` can record, defined once.
+
+Each op knows four things and nothing about it lives anywhere else:
+
+* how to compute its output from plain floats (the forward pass),
+* the local derivative of the output with respect to each operand, computed in
+  the same call (the lecture's "forward phase computes ... the local derivatives"),
+* its domain: inputs where it is undefined raise ``DomainError`` naming the op,
+* the formula text of each local derivative, which the diagrams show on edges.
+
+An op's ``evaluate(*xs)`` returns ``(out, local_grads)`` with one local derivative
+per operand. ``Value`` operators, the expression parser and the views only look
+ops up in ``OPS``; adding an op is one entry here (and its tests run automatically,
+because the tests iterate over ``OPS``).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Callable
+
+__all__ = ["DomainError", "Op", "OPS", "FUNCTIONS", "power", "register"]
+
+
+class DomainError(ValueError):
+    """An op was applied outside its domain (log of 0, division by zero, overflow ...)."""
+
+
+@dataclass(frozen=True, eq=False)
+class Op:
+    """One operation of the table.
+
+    Attributes:
+        name: key in ``OPS`` and in the expression language, e.g. ``"tanh"``.
+        symbol: what an op node shows, e.g. ``"+"``, ``"tanh"``, ``"**2"``.
+        arity: number of operands, or ``None`` for a variable number (n-ary ops).
+        evaluate: ``(*xs) -> (out, local_grads)``; raises on invalid input.
+        formulas: text of ∂out/∂operand for each operand; the n-ary ops give a
+            single pattern written with an index ``i``.
+        expression: how the output reads in terms of its operands ``a``, ``b``.
+        param: the constant that specialises a parametrised op (an exponent, a
+            class index), else ``None``.
+    """
+
+    name: str
+    symbol: str
+    arity: int | None
+    evaluate: Callable[..., tuple[float, tuple[float, ...]]]
+    formulas: tuple[str, ...]
+    expression: str
+    param: object = None
+    sample_domain: tuple[float, float] = field(default=(-3.0, 3.0))
+
+    def formula(self, operand_index: int) -> str:
+        """The local-derivative formula for one operand, e.g. ``∂(a·b)/∂a = b``."""
+        if self.arity is None:
+            return self.formulas[0]
+        return self.formulas[operand_index]
+
+    def __repr__(self) -> str:
+        return f"Op({self.name!r})"
+
+
+OPS: dict[str, Op] = {}
+"""Every fixed-arity op by name. Parametrised ops (``power``, softmax outputs,
+cross-entropy) are built by functions below and share their family's name."""
+
+FUNCTIONS: dict[str, Op] = {}
+"""The ops callable by name in the expression language (``tanh(x)``)."""
+
+
+def register(op: Op, *, callable_by_name: bool = False) -> Op:
+    """Add ``op`` to the table (and to the expression language's functions)."""
+    if op.name in OPS:
+        raise ValueError(f"op {op.name!r} is already registered")
+    OPS[op.name] = op
+    if callable_by_name:
+        FUNCTIONS[op.name] = op
+    return op
+
+
+def _require(condition: bool, message: str) -> None:
+    if not condition:
+        raise DomainError(message)
+
+
+# ---------------------------------------------------------------- binary ops
+
+
+def _add(a: float, b: float):
+    return a + b, (1.0, 1.0)
+
+
+def _sub(a: float, b: float):
+    return a - b, (1.0, -1.0)
+
+
+def _mul(a: float, b: float):
+    return a * b, (b, a)
+
+
+def _div(a: float, b: float):
+    _require(b != 0.0, f"division by zero ({a!r} / 0)")
+    return a / b, (1.0 / b, -a / (b * b))
+
+
+def _pow(a: float, b: float):
+    """a**b with a Value exponent: ∂/∂a = b·a^(b−1), ∂/∂b = a^b·ln a (needs a > 0)."""
+    _require(a > 0.0, f"a Value exponent needs a positive base, got base {a!r}")
+    out = a**b
+    return out, (b * a ** (b - 1.0), out * math.log(a))
+
+
+ADD = register(Op("add", "+", 2, _add, ("1", "1"), "a + b"))
+SUB = register(Op("sub", "−", 2, _sub, ("1", "−1"), "a − b"))
+MUL = register(Op("mul", "×", 2, _mul, ("b", "a"), "a · b"))
+DIV = register(Op("div", "÷", 2, _div, ("1/b", "−a/b²"), "a / b"))
+POW = register(
+    Op("pow", "^", 2, _pow, ("b·a^(b−1)", "a^b·ln a"), "a ^ b", sample_domain=(0.2, 3.0)),
+    callable_by_name=True,
+)
+
+
+@lru_cache(maxsize=256)
+def power(exponent: float) -> Op:
+    """The op ``a ** n`` for a constant exponent n: ∂(aⁿ)/∂a = n·aⁿ⁻¹."""
+    n = float(exponent)
+    shown = f"{n:g}"
+
+    def evaluate(a: float):
+        if a == 0.0 and n < 0:
+            raise DomainError(f"0 cannot be raised to the negative power {shown}")
+        if a < 0.0 and not n.is_integer():
+            raise DomainError(f"a negative base ({a!r}) to the non-integer power {shown}")
+        if a == 0.0 and n < 1 and n != 0:
+            raise DomainError(f"the derivative of a^{shown} is undefined at a = 0")
+        return a**n, ((n * a ** (n - 1.0)) if n != 0 else 0.0,)
+
+    return Op("power", f"**{shown}", 1, evaluate, (f"{shown}·a^({n - 1:g})",), f"a^{shown}", n)
+
+
+# ----------------------------------------------------------------- unary ops
+
+
+def _neg(a: float):
+    return -a, (-1.0,)
+
+
+def _identity(a: float):
+    return a, (1.0,)
+
+
+def _exp(a: float):
+    _require(a < 709.78, f"exp({a!r}) overflows a float")
+    e = math.exp(a)
+    return e, (e,)
+
+
+def _log(a: float):
+    _require(a > 0.0, f"log needs a positive input, got {a!r}")
+    return math.log(a), (1.0 / a,)
+
+
+def _sqrt(a: float):
+    _require(a >= 0.0, f"sqrt needs a non-negative input, got {a!r}")
+    _require(a > 0.0, "the derivative of sqrt is undefined at 0")
+    s = math.sqrt(a)
+    return s, (0.5 / s,)
+
+
+def _tanh(a: float):
+    t = math.tanh(a)
+    return t, (1.0 - t * t,)
+
+
+def _sigmoid(a: float):
+    if a >= 0:
+        s = 1.0 / (1.0 + math.exp(-a))
+    else:  # same value, without overflowing exp(-a) for very negative a
+        e = math.exp(a)
+        s = e / (1.0 + e)
+    return s, (s * (1.0 - s),)
+
+
+def _relu(a: float):
+    return (a, (1.0,)) if a > 0.0 else (0.0, (0.0,))
+
+
+def _hardtanh(a: float):
+    if a <= -1.0:
+        return -1.0, (0.0,)
+    if a >= 1.0:
+        return 1.0, (0.0,)
+    return a, (1.0,)
+
+
+def _sin(a: float):
+    return math.sin(a), (math.cos(a),)
+
+
+def _cos(a: float):
+    return math.cos(a), (-math.sin(a),)
+
+
+def _abs(a: float):
+    return abs(a), (1.0 if a > 0 else -1.0 if a < 0 else 0.0,)
+
+
+NEG = register(Op("neg", "−", 1, _neg, ("−1",), "−a"))
+IDENTITY = register(Op("identity", "id", 1, _identity, ("1",), "a"), callable_by_name=True)
+EXP = register(Op("exp", "exp", 1, _exp, ("exp(a)",), "exp(a)"), callable_by_name=True)
+LOG = register(
+    Op("log", "log", 1, _log, ("1/a",), "log(a)", sample_domain=(0.1, 5.0)), callable_by_name=True
+)
+SQRT = register(
+    Op("sqrt", "√", 1, _sqrt, ("1/(2√a)",), "√a", sample_domain=(0.1, 5.0)), callable_by_name=True
+)
+TANH = register(Op("tanh", "tanh", 1, _tanh, ("1 − tanh²(a)",), "tanh(a)"), callable_by_name=True)
+SIGMOID = register(
+    Op("sigmoid", "σ", 1, _sigmoid, ("σ(a)·(1 − σ(a))",), "σ(a)"), callable_by_name=True
+)
+RELU = register(Op("relu", "ReLU", 1, _relu, ("1 if a > 0 else 0",), "max(0, a)"), callable_by_name=True)
+HARDTANH = register(
+    Op("hardtanh", "hardtanh", 1, _hardtanh, ("1 if −1 < a < 1 else 0",), "max(−1, min(1, a))"),
+    callable_by_name=True,
+)
+SIN = register(Op("sin", "sin", 1, _sin, ("cos(a)",), "sin(a)"), callable_by_name=True)
+COS = register(Op("cos", "cos", 1, _cos, ("−sin(a)",), "cos(a)"), callable_by_name=True)
+ABS = register(Op("abs", "|·|", 1, _abs, ("sign(a)",), "|a|"), callable_by_name=True)
+
+
+# ------------------------------------------------------------------- n-ary ops
+
+
+def _sum(*xs: float):
+    return math.fsum(xs), (1.0,) * len(xs)
+
+
+def _linear(*xs: float):
+    """Σ w_i·x_i + b over operands laid out as (w_1..w_n, x_1..x_n, b)."""
+    n = len(xs) // 2
+    w, x = xs[:n], xs[n : 2 * n]
+    out = xs[-1]
+    for wi, xi in zip(w, x):
+        out += wi * xi
+    return out, (*x, *w, 1.0)
+
+
+def _logsumexp(*xs: float):
+    _require(len(xs) > 0, "logsumexp needs at least one input")
+    m = max(xs)
+    exps = [math.exp(x - m) for x in xs]
+    total = math.fsum(exps)
+    return m + math.log(total), tuple(e / total for e in exps)
+
+
+SUM = register(Op("sum", "Σ", None, _sum, ("1",), "Σ a_i"))
+LINEAR = register(
+    Op("linear", "Σw·x+b", None, _linear, ("x_i for w_i, w_i for x_i, 1 for b",), "Σ w_i·x_i + b")
+)
+LOGSUMEXP = register(
+    Op("logsumexp", "logΣexp", None, _logsumexp, ("softmax(a)_i",), "log Σ exp(a_i)")
+)
+
+
+def _softmax_terms(xs: tuple[float, ...]) -> list[float]:
+    m = max(xs)
+    exps = [math.exp(x - m) for x in xs]
+    total = math.fsum(exps)
+    return [e / total for e in exps]
+
+
+@lru_cache(maxsize=256)
+def softmax_output(index: int) -> Op:
+    """Output i of a softmax: o_i = exp(v_i)/Σ_j exp(v_j); ∂o_i/∂v_j = o_i(δ_ij − o_j)."""
+
+    def evaluate(*xs: float):
+        o = _softmax_terms(xs)
+        oi = o[index]
+        return oi, tuple(oi * ((1.0 if j == index else 0.0) - oj) for j, oj in enumerate(o))
+
+    return Op(
+        "softmax", f"softmax[{index}]", None, evaluate, ("o_i·(δ_ij − o_j)",), "exp(v_i)/Σ exp(v_j)", index
+    )
+
+
+@lru_cache(maxsize=256)
+def log_softmax_output(index: int) -> Op:
+    """log o_i = v_i − logΣexp(v); ∂/∂v_j = δ_ij − o_j."""
+
+    def evaluate(*xs: float):
+        o = _softmax_terms(xs)
+        m = max(xs)
+        lse = m + math.log(math.fsum(math.exp(x - m) for x in xs))
+        return xs[index] - lse, tuple((1.0 if j == index else 0.0) - oj for j, oj in enumerate(o))
+
+    return Op("log_softmax", f"logsoftmax[{index}]", None, evaluate, ("δ_ij − o_j",), "v_i − log Σ exp(v_j)", index)
+
+
+@lru_cache(maxsize=256)
+def cross_entropy_loss(target: int) -> Op:
+    """L = −log o_y with o = softmax(v); the lecture's shortcut ∂L/∂v_i = o_i − y_i."""
+
+    def evaluate(*xs: float):
+        if not 0 <= target < len(xs):
+            raise DomainError(f"target class {target} is out of range for {len(xs)} logits")
+        m = max(xs)
+        lse = m + math.log(math.fsum(math.exp(x - m) for x in xs))
+        o = _softmax_terms(xs)
+        return lse - xs[target], tuple(oi - (1.0 if i == target else 0.0) for i, oi in enumerate(o))
+
+    return Op(
+        "cross_entropy", f"CE(y={target})", None, evaluate, ("o_i − y_i",), "−log softmax(v)_y", target
+    )

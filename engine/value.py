@@ -1,0 +1,249 @@
+"""``Value``: one scalar node of the computational graph.
+
+A node stores, when it is created, everything a backprop lecture shows about it:
+its value ``data``, the nodes it was computed from (``parents``, ordered, duplicates
+kept so ``a*a`` has two edges), and the local derivative ∂node/∂parent for each of
+those edges (``local_grads``). ``backward()`` then only multiplies and adds:
+
+    Δ(parent) += ∂node/∂parent · Δ(node)      for every edge, in reverse topological order.
+
+Nodes hold no closures and no references back to their children, so a graph that is
+no longer referenced is freed by reference counting at once.
+"""
+
+from __future__ import annotations
+
+import math
+from numbers import Real
+from typing import Iterable, Union
+
+from engine import ops
+from engine.ops import DomainError, Op
+
+Number = Union[int, float]
+Operand = Union["Value", Number]
+
+__all__ = ["Value", "Constant", "apply"]
+
+
+def _check_number(data: object, where: str) -> float:
+    if isinstance(data, bool) or not isinstance(data, Real):
+        raise TypeError(f"{where} needs a real number, got {type(data).__name__} {data!r}")
+    number = float(data)
+    if not math.isfinite(number):
+        raise ValueError(f"{where} needs a finite number, got {number!r}")
+    return number
+
+
+class Value:
+    """A scalar in the graph: ``data``, ``grad`` and how it was computed.
+
+    Args:
+        data: the number this node holds.
+        label: a name shown in diagrams and error messages (``"w1"``).
+
+    ``grad`` is ``None`` until a ``backward()`` pass has reached the node; then it is
+    ∂root/∂node. Leaf grads accumulate across ``backward()`` calls until zeroed, as in
+    PyTorch; every other node's grad is recomputed from scratch on each call.
+
+    micrograd's constructor ``Value(data, _children=(), _op='')`` also works.
+    """
+
+    __slots__ = ("data", "grad", "label", "parents", "local_grads", "operation", "__weakref__")
+
+    def __init__(
+        self,
+        data: Number,
+        label: str | tuple | list | set = "",
+        _op: str = "",
+        *,
+        _children: Iterable[Value] = (),
+    ) -> None:
+        if not isinstance(label, str):  # micrograd's positional form: Value(data, children, op)
+            label, _children = "", label
+        self.data = _check_number(data, f"Value {label!r}" if label else "Value")
+        self.grad: float | None = None
+        self.label = label
+        children = tuple(_children)
+        if children:
+            op = _op_from_symbol(_op)
+            out, grads = op.evaluate(*(child.data for child in children))
+            self.parents, self.local_grads, self.operation = children, grads, op
+        else:
+            self.parents: tuple[Value, ...] = ()
+            self.local_grads: tuple[float, ...] = ()
+            self.operation: Op | None = None
+
+    # ------------------------------------------------------------- reading
+
+    @property
+    def op(self) -> str:
+        """Name of the op that made this node (``"mul"``), or ``""`` for a leaf."""
+        return self.operation.name if self.operation is not None else ""
+
+    @property
+    def _op(self) -> str:
+        """micrograd's name: the op's display symbol."""
+        return self.operation.symbol if self.operation is not None else ""
+
+    @property
+    def _prev(self) -> set[Value]:
+        """micrograd's name: the set of distinct parents."""
+        return set(self.parents)
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for inputs, parameters and constants: nodes no op produced."""
+        return not self.parents
+
+    def __float__(self) -> float:
+        return self.data
+
+    def __repr__(self) -> str:
+        name = f"{self.label!r}, " if self.label else ""
+        return f"Value({name}data={self.data!r}, grad={self.grad!r})"
+
+    # ------------------------------------------------------------- arithmetic
+
+    def __add__(self, other: Operand) -> Value:
+        return apply(ops.ADD, self, other)
+
+    def __radd__(self, other: Operand) -> Value:
+        return apply(ops.ADD, other, self)
+
+    def __sub__(self, other: Operand) -> Value:
+        return apply(ops.SUB, self, other)
+
+    def __rsub__(self, other: Operand) -> Value:
+        return apply(ops.SUB, other, self)
+
+    def __mul__(self, other: Operand) -> Value:
+        return apply(ops.MUL, self, other)
+
+    def __rmul__(self, other: Operand) -> Value:
+        return apply(ops.MUL, other, self)
+
+    def __truediv__(self, other: Operand) -> Value:
+        return apply(ops.DIV, self, other)
+
+    def __rtruediv__(self, other: Operand) -> Value:
+        return apply(ops.DIV, other, self)
+
+    def __pow__(self, exponent: Operand) -> Value:
+        if isinstance(exponent, Value):
+            return apply(ops.POW, self, exponent)
+        return apply(ops.power(_check_number(exponent, "the exponent of **")), self)
+
+    def __rpow__(self, base: Number) -> Value:
+        return apply(ops.POW, base, self)
+
+    def __neg__(self) -> Value:
+        return apply(ops.NEG, self)
+
+    def __abs__(self) -> Value:
+        return apply(ops.ABS, self)
+
+    # ------------------------------------------------------------- functions
+
+    def exp(self) -> Value:
+        return apply(ops.EXP, self)
+
+    def log(self) -> Value:
+        return apply(ops.LOG, self)
+
+    def sqrt(self) -> Value:
+        return apply(ops.SQRT, self)
+
+    def tanh(self) -> Value:
+        return apply(ops.TANH, self)
+
+    def sigmoid(self) -> Value:
+        return apply(ops.SIGMOID, self)
+
+    def relu(self) -> Value:
+        return apply(ops.RELU, self)
+
+    def hardtanh(self) -> Value:
+        return apply(ops.HARDTANH, self)
+
+    def sin(self) -> Value:
+        return apply(ops.SIN, self)
+
+    def cos(self) -> Value:
+        return apply(ops.COS, self)
+
+    def abs(self) -> Value:
+        return apply(ops.ABS, self)
+
+    def identity(self) -> Value:
+        return apply(ops.IDENTITY, self)
+
+    # ------------------------------------------------------------- gradients
+
+    def backward(self, grad: float = 1.0) -> None:
+        """Fill ``grad`` of every node this one depends on with ∂self/∂node."""
+        from engine.graph import backward
+
+        backward(self, grad)
+
+    def _backward(self) -> None:
+        """micrograd's one-node step: push this node's grad into its parents."""
+        grad = 0.0 if self.grad is None else self.grad
+        for parent, local in zip(self.parents, self.local_grads):
+            parent.grad = (parent.grad or 0.0) + local * grad
+
+
+class Constant(Value):
+    """A number that entered the graph as an operand (the ``2`` in ``x * 2``)."""
+
+    __slots__ = ()
+
+    def __init__(self, data: Number) -> None:
+        number = _check_number(data, "a constant operand")
+        super().__init__(number, f"{number:g}")
+
+
+def _describe(node: Value) -> str:
+    return f"{node.label} = {node.data:g}" if node.label and not isinstance(node, Constant) else f"{node.data:g}"
+
+
+def apply(op: Op, *operands: Operand) -> Value:
+    """Run ``op`` forward on ``operands`` and return the new node.
+
+    Plain numbers become ``Constant`` leaves. The node records its parents, the op,
+    and the local derivative with respect to each parent. An input outside the op's
+    domain, or a result that is not a finite number, raises ``DomainError`` naming
+    the op and its operands.
+    """
+    parents = tuple(o if isinstance(o, Value) else Constant(o) for o in operands)
+    try:
+        data, local_grads = op.evaluate(*[p.data for p in parents])
+    except (ArithmeticError, ValueError) as error:
+        detail = str(error) if isinstance(error, DomainError) else f"{type(error).__name__}: {error}"
+        raise DomainError(f"{op.name}: {detail} [operands: {', '.join(map(_describe, parents))}]") from None
+    if not (math.isfinite(data) and math.isfinite(sum(local_grads))):
+        raise DomainError(
+            f"{op.name}: the result {data!r} or a local derivative {local_grads!r} is not finite "
+            f"[operands: {', '.join(map(_describe, parents))}]"
+        )
+    node = Value.__new__(Value)
+    node.data = data
+    node.grad = None
+    node.label = ""
+    node.parents = parents
+    node.local_grads = local_grads
+    node.operation = op
+    return node
+
+
+_MICROGRAD_SYMBOLS = {"+": "add", "*": "mul", "ReLU": "relu", "-": "sub", "/": "div"}
+
+
+def _op_from_symbol(symbol: str) -> Op:
+    if symbol.startswith("**"):
+        return ops.power(float(symbol[2:]))
+    name = _MICROGRAD_SYMBOLS.get(symbol, symbol)
+    if name not in ops.OPS:
+        known = ", ".join(sorted(ops.OPS))
+        raise ValueError(f"Value(..., _op={symbol!r}): unknown op; known ops: {known}, '**n'")
+    return ops.OPS[name]

@@ -1,0 +1,1 @@
+"""pathgrad's neural networks, built from scalar ``engine.Value`` nodes."""

@@ -1,11 +1,11 @@
 """pathgrad's engine: scalar ``Value`` nodes and reverse-mode dynamic programming.
 
-    >>> from engine import Value
-    >>> x, w = Value(2.0, "x"), Value(-3.0, "w")
-    >>> y = (x * w).tanh()
-    >>> y.backward()
-    >>> round(w.grad, 6)
-    0.019732
+>>> from engine import Value
+>>> x, w = Value(2.0, "x"), Value(-3.0, "w")
+>>> y = (x * w).tanh()
+>>> y.backward()
+>>> round(w.grad, 6)
+0.019732
 """
 
 from engine.check import GradcheckReport, gradcheck

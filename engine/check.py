@@ -7,8 +7,8 @@ compared with the gradient ``backward()`` computes, input by input.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
 from engine.graph import backward
 from engine.value import Number, Value
@@ -47,7 +47,10 @@ class GradcheckReport:
 
     def __str__(self) -> str:
         width = max([5] + [len(row.name) for row in self.rows])
-        lines = [f"f = {self.output:.10g}", f"{'input':<{width}}  {'value':>12}  {'backward':>14}  {'central diff':>14}  {'|diff|':>9}"]
+        lines = [
+            f"f = {self.output:.10g}",
+            f"{'input':<{width}}  {'value':>12}  {'backward':>14}  {'central diff':>14}  {'|diff|':>9}",
+        ]
         for row in self.rows:
             mark = "ok" if row.ok else "MISMATCH"
             lines.append(

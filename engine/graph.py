@@ -13,8 +13,8 @@ derivatives along the path (``path_sum``), without enumerating the paths.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 from engine.value import Value
 

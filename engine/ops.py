@@ -17,9 +17,9 @@ because the tests iterate over ``OPS``).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Callable
 
 __all__ = ["DomainError", "Op", "OPS", "FUNCTIONS", "power", "register"]
 
@@ -211,16 +211,12 @@ def _abs(a: float):
 NEG = register(Op("neg", "−", 1, _neg, ("−1",), "−a"))
 IDENTITY = register(Op("identity", "id", 1, _identity, ("1",), "a"), callable_by_name=True)
 EXP = register(Op("exp", "exp", 1, _exp, ("exp(a)",), "exp(a)"), callable_by_name=True)
-LOG = register(
-    Op("log", "log", 1, _log, ("1/a",), "log(a)", sample_domain=(0.1, 5.0)), callable_by_name=True
-)
+LOG = register(Op("log", "log", 1, _log, ("1/a",), "log(a)", sample_domain=(0.1, 5.0)), callable_by_name=True)
 SQRT = register(
     Op("sqrt", "√", 1, _sqrt, ("1/(2√a)",), "√a", sample_domain=(0.1, 5.0)), callable_by_name=True
 )
 TANH = register(Op("tanh", "tanh", 1, _tanh, ("1 − tanh²(a)",), "tanh(a)"), callable_by_name=True)
-SIGMOID = register(
-    Op("sigmoid", "σ", 1, _sigmoid, ("σ(a)·(1 − σ(a))",), "σ(a)"), callable_by_name=True
-)
+SIGMOID = register(Op("sigmoid", "σ", 1, _sigmoid, ("σ(a)·(1 − σ(a))",), "σ(a)"), callable_by_name=True)
 RELU = register(Op("relu", "ReLU", 1, _relu, ("1 if a > 0 else 0",), "max(0, a)"), callable_by_name=True)
 HARDTANH = register(
     Op("hardtanh", "hardtanh", 1, _hardtanh, ("1 if −1 < a < 1 else 0",), "max(−1, min(1, a))"),
@@ -260,9 +256,7 @@ SUM = register(Op("sum", "Σ", None, _sum, ("1",), "Σ a_i"))
 LINEAR = register(
     Op("linear", "Σw·x+b", None, _linear, ("x_i for w_i, w_i for x_i, 1 for b",), "Σ w_i·x_i + b")
 )
-LOGSUMEXP = register(
-    Op("logsumexp", "logΣexp", None, _logsumexp, ("softmax(a)_i",), "log Σ exp(a_i)")
-)
+LOGSUMEXP = register(Op("logsumexp", "logΣexp", None, _logsumexp, ("softmax(a)_i",), "log Σ exp(a_i)"))
 
 
 def _softmax_terms(xs: tuple[float, ...]) -> list[float]:
@@ -296,7 +290,9 @@ def log_softmax_output(index: int) -> Op:
         lse = m + math.log(math.fsum(math.exp(x - m) for x in xs))
         return xs[index] - lse, tuple((1.0 if j == index else 0.0) - oj for j, oj in enumerate(o))
 
-    return Op("log_softmax", f"logsoftmax[{index}]", None, evaluate, ("δ_ij − o_j",), "v_i − log Σ exp(v_j)", index)
+    return Op(
+        "log_softmax", f"logsoftmax[{index}]", None, evaluate, ("δ_ij − o_j",), "v_i − log Σ exp(v_j)", index
+    )
 
 
 @lru_cache(maxsize=256)
@@ -311,6 +307,4 @@ def cross_entropy_loss(target: int) -> Op:
         o = _softmax_terms(xs)
         return lse - xs[target], tuple(oi - (1.0 if i == target else 0.0) for i, oi in enumerate(o))
 
-    return Op(
-        "cross_entropy", f"CE(y={target})", None, evaluate, ("o_i − y_i",), "−log softmax(v)_y", target
-    )
+    return Op("cross_entropy", f"CE(y={target})", None, evaluate, ("o_i − y_i",), "−log softmax(v)_y", target)

@@ -14,14 +14,15 @@ no longer referenced is freed by reference counting at once.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from numbers import Real
-from typing import Iterable, Union
+from typing import Union
 
 from engine import ops
 from engine.ops import DomainError, Op
 
-Number = Union[int, float]
-Operand = Union["Value", Number]
+Number = int | float
+Operand = Union["Value", Number]  # noqa: UP007 (a forward reference)
 
 __all__ = ["Value", "Constant", "apply"]
 
@@ -204,7 +205,9 @@ class Constant(Value):
 
 
 def _describe(node: Value) -> str:
-    return f"{node.label} = {node.data:g}" if node.label and not isinstance(node, Constant) else f"{node.data:g}"
+    return (
+        f"{node.label} = {node.data:g}" if node.label and not isinstance(node, Constant) else f"{node.data:g}"
+    )
 
 
 def apply(op: Op, *operands: Operand) -> Value:

@@ -8,7 +8,7 @@ All are computed with the max subtracted first, so large logits do not overflow.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from engine import ops
 from engine.value import Operand, Value, apply
@@ -49,7 +49,9 @@ def target_index(target: int | Sequence[float], classes: int) -> int:
     else:
         hot = [float(y) for y in target]
         if len(hot) != classes or sorted(hot) != [0.0] * (classes - 1) + [1.0]:
-            raise ValueError(f"cross_entropy: a one-hot target needs {classes} entries with a single 1, got {hot}")
+            raise ValueError(
+                f"cross_entropy: a one-hot target needs {classes} entries with a single 1, got {hot}"
+            )
         index = hot.index(1.0)
     if not 0 <= index < classes:
         raise ValueError(f"cross_entropy: target class {index} is out of range for {classes} logits")

@@ -1,0 +1,129 @@
+"""Graph shapes that broke other engines: diamonds, a*a, a+a, reused nodes, repeated backward."""
+
+from __future__ import annotations
+
+import gc
+import math
+import weakref
+
+import pytest
+import torch
+
+from engine import Value, topological_order
+
+
+def test_square_keeps_both_edges():
+    a = Value(3.0, "a")
+    b = a * a
+    assert b.parents == (a, a)
+    assert b.local_grads == (3.0, 3.0)
+    b.backward()
+    assert a.grad == 6.0
+
+
+def test_double_keeps_both_edges():
+    a = Value(3.0, "a")
+    b = a + a
+    b.backward()
+    assert a.grad == 2.0
+
+
+def test_diamond_sums_both_branches():
+    # x feeds y = 2x and z = x^2; out = y * z = 2x^3, d/dx = 6x^2
+    x = Value(1.5, "x")
+    y = x * 2
+    z = x**2
+    out = y * z
+    out.backward()
+    assert x.grad == pytest.approx(6 * 1.5**2)
+    order = topological_order(out)
+    assert order.index(x) < order.index(y) < order.index(out)
+    assert order.index(z) < order.index(out)
+    assert len(order) == len(set(order))
+
+
+def test_reused_non_leaf_gets_all_contributions():
+    # micrograd issue #2: a node used twice must receive both gradients
+    a = Value(-2.0, "a")
+    b = Value(3.0, "b")
+    d = a * b
+    e = a + b
+    f = d * e
+    f.backward()
+    ta = torch.tensor(-2.0, dtype=torch.float64, requires_grad=True)
+    tb = torch.tensor(3.0, dtype=torch.float64, requires_grad=True)
+    ((ta * tb) * (ta + tb)).backward()
+    assert a.grad == pytest.approx(ta.grad.item())
+    assert b.grad == pytest.approx(tb.grad.item())
+
+
+def test_backward_twice_accumulates_leaves_and_recomputes_the_rest():
+    x = Value(2.0, "x")
+    h = x * x
+    y = h * 3
+    y.backward()
+    assert (x.grad, h.grad, y.grad) == (12.0, 3.0, 1.0)
+    y.backward()
+    # leaves accumulate, as in PyTorch; intermediate nodes are recomputed, not doubled
+    assert (x.grad, h.grad, y.grad) == (24.0, 3.0, 1.0)
+    x.grad = 0.0
+    y.backward()
+    assert x.grad == 12.0
+
+
+def test_backward_of_a_leaf_root():
+    x = Value(5.0)
+    x.backward()
+    assert x.grad == 1.0
+
+
+def test_backward_with_a_seed():
+    x = Value(2.0)
+    y = x.exp()
+    y.backward(0.5)
+    assert x.grad == pytest.approx(0.5 * math.exp(2.0))
+
+
+def test_grads_are_none_until_backward_reaches_a_node():
+    x = Value(1.0, "x")
+    y = x.tanh()
+    unrelated = Value(4.0) * x
+    assert y.grad is None and x.grad is None
+    y.backward()
+    assert unrelated.grad is None
+    assert x.grad is not None
+
+
+def test_million_deep_chain_builds_backpropagates_and_is_freed():
+    x = Value(1.0, "x")
+    node = x
+    for _ in range(10**6):
+        node = node + 1e-6
+    node.backward()
+    assert x.grad == 1.0
+    assert node.data == pytest.approx(2.0)
+    probe = weakref.ref(node.parents[0].parents[0])
+    gc.disable()
+    try:
+        del node
+        assert probe() is None  # freed by reference counting alone: no cycles
+    finally:
+        gc.enable()
+
+
+def test_dropped_graph_is_freed_without_the_garbage_collector():
+    gc.disable()
+    try:
+        w = Value(0.3, "w")
+        out = ((w * 2).tanh() + w.exp()) * w
+        out.backward()
+        probes = [weakref.ref(node) for node in topological_order(out) if node is not w]
+        del out
+        assert all(p() is None for p in probes)
+    finally:
+        gc.enable()
+
+
+def test_values_compare_by_identity():
+    a, b = Value(1.0), Value(1.0)
+    assert a is not b and a != b and len({a, b}) == 2

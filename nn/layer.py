@@ -1,0 +1,61 @@
+"""``Layer``: ``nout`` neurons reading the same inputs; always returns a list."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from engine import Value
+from nn.inputs import Inputs, as_inputs
+from nn.module import Module
+from nn.neuron import Neuron
+
+__all__ = ["Layer"]
+
+
+class Layer(Module):
+    """h_1 … h_nout with h_j = Φ(Σ_i w_ji·x_i + b_j); neurons are named ``N1 … Nnout``.
+
+    Args:
+        nin: inputs per neuron.
+        nout: number of neurons.
+        **neuron_options: passed to every ``Neuron`` (``activation``, ``bias``,
+            ``expanded``, ``rng``, or micrograd's ``nonlin``).
+    """
+
+    def __init__(self, nin: int, nout: int, **neuron_options) -> None:
+        if isinstance(nout, bool) or not isinstance(nout, int) or nout < 1:
+            raise ValueError(f"Layer: nout must be a positive int, got {nout!r}")
+        self.neurons = [Neuron(nin, **neuron_options) for _ in range(nout)]
+        self.label_parameters()
+
+    @property
+    def nin(self) -> int:
+        return len(self.neurons[0].w)
+
+    @property
+    def nout(self) -> int:
+        return len(self.neurons)
+
+    @property
+    def activation(self):
+        """The activation of the layer's neurons (all alike)."""
+        return self.neurons[0].activation
+
+    def named_children(self) -> Iterator[tuple[str, Module]]:
+        for index, neuron in enumerate(self.neurons, start=1):
+            yield f"N{index}", neuron
+
+    def __call__(self, x: Inputs) -> list[Value]:
+        """The list of the neurons' outputs (a list even for one neuron)."""
+        xs = as_inputs(x, self.nin, self.label or "Layer")
+        return [neuron(xs) for neuron in self.neurons]
+
+    def describe_shape(self) -> str:
+        return f"{self.nin}→{self.nout}"
+
+    def extra_repr(self) -> str:
+        bias = "" if self.neurons[0].b is not None else ", bias=False"
+        return f"{self.nin} → {self.nout}, activation={self.activation.name}{bias}"
+
+    def repr_children(self) -> list[tuple[str, Module]]:
+        return []

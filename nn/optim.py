@@ -1,0 +1,134 @@
+r"""Optimizers that own their state, and learning-rate schedules.
+
+Both follow PyTorch's update rules exactly (tests compare with ``torch.optim``):
+
+SGD with momentum μ and weight decay λ, per parameter p with gradient g:
+
+    g ← g + λ·p;   v ← μ·v + g (v = g on the first step);   p ← p − η·v
+
+Adam with β₁, β₂, ε, at step t = 1, 2, …:
+
+    m ← β₁·m + (1 − β₁)·g;   s ← β₂·s + (1 − β₂)·g²
+    p ← p − η · (m / (1 − β₁ᵗ)) / (√s / √(1 − β₂ᵗ) + ε)
+
+The learning rate η may be a number or a schedule: a callable of the number of steps
+taken so far (0 for the first step), e.g. ``linear_decay(1.0, 0.1, 100)``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+
+from engine import Value
+
+__all__ = ["Optimizer", "SGD", "Adam", "linear_decay", "LearningRate"]
+
+LearningRate = float | Callable[[int], float]
+
+
+def linear_decay(start: float, end: float, steps: int) -> Callable[[int], float]:
+    r"""η(k) = start + (end − start)·k/steps; micrograd's moons rate is ``linear_decay(1.0, 0.1, 100)``."""
+    if steps <= 0:
+        raise ValueError(f"linear_decay: steps must be positive, got {steps}")
+
+    def rate(k: int) -> float:
+        return start + (end - start) * k / steps
+
+    return rate
+
+
+class Optimizer:
+    """The parameters, the learning rate, a step counter and per-parameter ``state``.
+
+    Args:
+        parameters: the ``Value``s to update (e.g. ``model.parameters()``).
+        lr: a number or a schedule ``k -> η``.
+    """
+
+    def __init__(self, parameters: Iterable[Value], lr: LearningRate) -> None:
+        self.parameters = list(dict.fromkeys(parameters))
+        if not self.parameters:
+            raise ValueError(f"{type(self).__name__}: no parameters to optimize")
+        for index, p in enumerate(self.parameters):
+            if not isinstance(p, Value):
+                raise TypeError(
+                    f"{type(self).__name__}: parameter {index} is a {type(p).__name__}, not a Value"
+                )
+        if not callable(lr) and not (isinstance(lr, (int, float)) and lr > 0):
+            raise ValueError(f"{type(self).__name__}: lr must be a positive number or a schedule, got {lr!r}")
+        self.lr = lr
+        self.steps = 0
+        self.state: dict[Value, dict[str, float]] = {}
+
+    @property
+    def current_lr(self) -> float:
+        """The learning rate the next ``step()`` uses."""
+        return float(self.lr(self.steps)) if callable(self.lr) else float(self.lr)
+
+    def zero_grad(self) -> None:
+        """Set every parameter's grad to 0 before the next backward pass."""
+        for p in self.parameters:
+            p.grad = 0.0
+
+    def step(self) -> None:
+        """Update every parameter that has a grad, then count the step."""
+        lr = self.current_lr
+        for p in self.parameters:
+            if p.grad is not None:
+                p.data -= lr * self.direction(p, p.grad, self.state.setdefault(p, {}))
+        self.steps += 1
+
+    def direction(self, p: Value, grad: float, state: dict[str, float]) -> float:
+        """The vector the update scales by −η, for one parameter (subclasses define it)."""
+        raise NotImplementedError
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent, optionally with momentum μ and weight decay λ."""
+
+    def __init__(
+        self,
+        parameters: Iterable[Value],
+        lr: LearningRate = 0.01,
+        momentum: float = 0.0,
+        weight_decay: float = 0.0,
+    ) -> None:
+        super().__init__(parameters, lr)
+        if not 0.0 <= momentum < 1.0:
+            raise ValueError(f"SGD: momentum must be in [0, 1), got {momentum!r}")
+        self.momentum, self.weight_decay = momentum, weight_decay
+
+    def direction(self, p: Value, grad: float, state: dict[str, float]) -> float:
+        grad += self.weight_decay * p.data
+        if not self.momentum:
+            return grad
+        velocity = state["velocity"] = (
+            self.momentum * state["velocity"] + grad if "velocity" in state else grad
+        )
+        return velocity
+
+
+class Adam(Optimizer):
+    """Adam (Kingma & Ba), with bias correction, as ``torch.optim.Adam``."""
+
+    def __init__(
+        self,
+        parameters: Iterable[Value],
+        lr: LearningRate = 0.001,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+    ) -> None:
+        super().__init__(parameters, lr)
+        if not all(0.0 <= beta < 1.0 for beta in betas):
+            raise ValueError(f"Adam: betas must be in [0, 1), got {betas!r}")
+        self.betas, self.eps, self.weight_decay = betas, eps, weight_decay
+
+    def direction(self, p: Value, grad: float, state: dict[str, float]) -> float:
+        beta1, beta2 = self.betas
+        grad += self.weight_decay * p.data
+        t = state["t"] = state.get("t", 0) + 1
+        m = state["m"] = beta1 * state.get("m", 0.0) + (1 - beta1) * grad
+        s = state["s"] = beta2 * state.get("s", 0.0) + (1 - beta2) * grad * grad
+        return (m / (1 - beta1**t)) / (math.sqrt(s) / math.sqrt(1 - beta2**t) + self.eps)

@@ -1,0 +1,225 @@
+r"""``fit``: train a model by epochs of mini-batches, with a progress bar and a per-step hook.
+
+One step on a batch (X_b, y_b) is the lecture's loop:
+
+    forward:  o = model(x) for each row;  L = loss(o, y_b) + α·Σ p²
+    backward: every parameter's grad = ∂L/∂p
+    update:   optimizer.step()
+
+That step is one function per engine, looked up by name in ``STEPS``; the scalar
+engine builds the ``Value`` graph. Another engine registers its step function under
+its own name (see ``register_engine``) and ``fit`` uses it with ``engine=name``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from tqdm.auto import tqdm
+
+from engine import Value
+from nn.losses import LOSSES, l2_regularization
+from nn.metrics import Accuracy, accuracy_for
+from nn.module import Module
+from nn.optim import SGD, Optimizer
+
+__all__ = [
+    "fit",
+    "Objective",
+    "BatchResult",
+    "StepRecord",
+    "History",
+    "STEPS",
+    "register_engine",
+    "scalar_step",
+    "step_function",
+]
+
+LossFunction = Callable[..., Value]
+
+
+@dataclass(frozen=True)
+class Objective:
+    """What a step minimises: ``loss(outputs, targets) + l2 · Σ p²``."""
+
+    loss: LossFunction
+    l2: float = 0.0
+
+    def __call__(self, model: Module, outputs: list, targets: np.ndarray) -> Value:
+        total = self.loss(outputs, targets)
+        return total + l2_regularization(model.parameters(), self.l2) if self.l2 else total
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """A step's loss and the batch's outputs as numbers (before the update)."""
+
+    loss: float
+    outputs: np.ndarray
+
+
+StepFunction = Callable[[Module, Objective, np.ndarray, np.ndarray, Optimizer], BatchResult]
+
+
+def _numbers(outputs: Sequence[Value | Sequence[Value]]) -> np.ndarray:
+    return np.array([o.data if isinstance(o, Value) else [v.data for v in o] for o in outputs])
+
+
+def scalar_step(
+    model: Module, objective: Objective, X: np.ndarray, y: np.ndarray, optimizer: Optimizer
+) -> BatchResult:
+    """Forward, backward and update on one batch with the scalar ``Value`` graph."""
+    outputs = [model(row) for row in X]
+    loss = objective(model, outputs, y)
+    optimizer.zero_grad()
+    loss.backward()
+    optimizer.step()
+    return BatchResult(loss.data, _numbers(outputs))
+
+
+STEPS: dict[str, StepFunction] = {"scalar": scalar_step}
+"""The step function of each engine by name."""
+
+ENGINE_MODULES = {"compiled": "nn.compiled"}
+"""Engines whose module registers their step when imported, imported on first use."""
+
+
+def register_engine(name: str, step: StepFunction) -> None:
+    """Make ``fit(..., engine=name)`` use ``step`` for each batch."""
+    STEPS[name] = step
+
+
+def step_function(engine: str) -> StepFunction:
+    """The step function of ``engine``; raises ``ValueError`` naming the known engines."""
+    if engine not in STEPS and engine in ENGINE_MODULES:
+        importlib.import_module(ENGINE_MODULES[engine])
+    if engine not in STEPS:
+        known = ", ".join(sorted({*STEPS, *ENGINE_MODULES}))
+        raise ValueError(f"fit: unknown engine {engine!r}; known engines: {known}")
+    return STEPS[engine]
+
+
+@dataclass(frozen=True)
+class StepRecord:
+    """What one step did: passed to ``fit``'s callback and kept in the history."""
+
+    epoch: int
+    step: int
+    loss: float
+    accuracy: float | None
+    lr: float
+    batch_size: int
+
+
+@dataclass
+class History:
+    """Per-epoch mean loss and accuracy (of the outputs before each update), and every step."""
+
+    loss: list[float] = field(default_factory=list)
+    accuracy: list[float] = field(default_factory=list)
+    steps: list[StepRecord] = field(default_factory=list)
+
+
+def _as_data(X, y) -> tuple[np.ndarray, np.ndarray]:
+    X, y = np.asarray(X, dtype=float), np.asarray(y)
+    if X.ndim == 1:
+        X = X.reshape(-1, 1)
+    if X.ndim != 2:
+        raise ValueError(f"fit: X must be a table of shape (samples, inputs), got shape {X.shape}")
+    if len(X) != len(y) or len(X) == 0:
+        raise ValueError(f"fit: X has {len(X)} rows but y has {len(y)} targets (need the same, at least one)")
+    bad = np.argwhere(~np.isfinite(X))
+    if len(bad):
+        row, column = bad[0]
+        raise ValueError(f"fit: X row {row}, column {column} is {X[row, column]!r}; inputs must be finite")
+    return X, y
+
+
+def _objective(loss: str | LossFunction, l2: float) -> Objective:
+    if isinstance(loss, str):
+        if loss not in LOSSES:
+            raise ValueError(f"fit: unknown loss {loss!r}; known: {', '.join(LOSSES)}")
+        loss = LOSSES[loss]
+    if not callable(loss):
+        raise TypeError(f"fit: loss must be a name or a function (outputs, targets) -> Value, got {loss!r}")
+    return Objective(loss, l2)
+
+
+def fit(
+    model: Module,
+    X,
+    y,
+    loss: str | LossFunction = "mse",
+    optimizer: Optimizer | None = None,
+    epochs: int = 1,
+    batch_size: int | None = None,
+    *,
+    l2: float = 0.0,
+    engine: str = "scalar",
+    accuracy: Accuracy | None = None,
+    callback: Callable[[StepRecord], object] | None = None,
+    shuffle: bool = True,
+    seed: int = 0,
+    progress: bool = True,
+) -> History:
+    """Train ``model`` on (X, y) and return the history.
+
+    Args:
+        model: the network; called on one row of X at a time.
+        X, y: inputs (samples × inputs) and targets.
+        loss: a name from ``nn.losses.LOSSES`` or a function ``(outputs, targets) -> Value``.
+        optimizer: default ``SGD(model.parameters(), lr=0.1)``.
+        epochs: passes over the data.
+        batch_size: samples per step; ``None`` is the whole set (full batch).
+        l2: α of the L2 term α·Σ p² added to the loss.
+        engine: ``"scalar"`` (the Value graph) or another registered engine.
+        accuracy: ``(outputs, targets) -> fraction``; by default the loss's own
+            (sign for hinge and perceptron, argmax for cross-entropy, none for mse).
+        callback: called with a ``StepRecord`` after every step.
+        shuffle: reshuffle the samples every epoch (only matters with mini-batches).
+        seed: the shuffling seed.
+        progress: show a progress bar with loss and accuracy.
+    """
+    X, y = _as_data(X, y)
+    objective = _objective(loss, l2)
+    step = step_function(engine)
+    optimizer = optimizer if optimizer is not None else SGD(model.parameters(), lr=0.1)
+    measure = accuracy if accuracy is not None else accuracy_for(objective.loss)
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
+        raise ValueError(f"fit: epochs must be a positive int, got {epochs!r}")
+    size = len(X) if batch_size is None else batch_size
+    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+        raise ValueError(f"fit: batch_size must be a positive int or None, got {batch_size!r}")
+    batches = math.ceil(len(X) / size)
+    rng = np.random.default_rng(seed)
+    history = History()
+    bar = tqdm(total=epochs * batches, desc="fit", unit="step", disable=not progress, leave=False)
+    try:
+        for epoch in range(epochs):
+            order = rng.permutation(len(X)) if shuffle and size < len(X) else np.arange(len(X))
+            losses, correct = [], []
+            for start in range(0, len(X), size):
+                rows = order[start : start + size]
+                lr = optimizer.current_lr
+                result = step(model, objective, X[rows], y[rows], optimizer)
+                hit = measure(result.outputs, y[rows]) if measure else None
+                record = StepRecord(epoch, len(history.steps), result.loss, hit, lr, len(rows))
+                history.steps.append(record)
+                losses.append(result.loss * len(rows))
+                correct.append((hit or 0.0) * len(rows))
+                if callback is not None:
+                    callback(record)
+                bar.update()
+                bar.set_postfix(
+                    epoch=epoch + 1, loss=f"{result.loss:.4f}", **({"acc": f"{hit:.0%}"} if measure else {})
+                )
+            history.loss.append(sum(losses) / len(X))
+            if measure:
+                history.accuracy.append(sum(correct) / len(X))
+    finally:
+        bar.close()
+    return history

@@ -1,0 +1,149 @@
+"""``Diagram``: DOT text plus its renderings by Graphviz (SVG, PNG, PDF), saved atomically.
+
+``.source`` never needs Graphviz; everything else runs the ``dot`` (or ``neato``)
+program and, when it is missing, raises ``GraphvizNotFoundError`` with the command that
+installs it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+__all__ = ["Diagram", "GraphvizNotFoundError", "GraphvizError", "FORMATS", "INSTALL_HELP"]
+
+FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv": "dot"}
+"""File extensions ``save`` understands and the format each one means."""
+
+INSTALL_HELP = (
+    "Graphviz's '{program}' program was not found on PATH; it draws the diagrams. Install it with\n"
+    "  Debian/Ubuntu:  sudo apt-get install graphviz\n"
+    "  macOS:          brew install graphviz\n"
+    "  conda:          conda install -c conda-forge graphviz\n"
+    "The DOT text (diagram.source) works without it."
+)
+
+PNG_DPI = 144
+"""Pixels per inch of PNG output: twice the SVG's 72, sharp on a projector."""
+
+_TIMEOUT_SECONDS = 120
+
+# Graphviz wraps an HTML-label cell that has ID + HREF + TOOLTIP in <g id="a_ID"><a ...>.
+# ``svg()`` turns that into <g id="ID"><title>TOOLTIP</title> ... </g> (no link to click).
+_CELL_OPEN = re.compile(r'<g id="a_([A-Za-z0-9_&#;-]+)"><a xlink:href="#" xlink:title="([^"]*)">')
+_ID = re.compile(r' id="([^"]*)"')
+_CELL_CLOSE = re.compile(r"</a>\n</g>")
+
+
+class GraphvizNotFoundError(RuntimeError):
+    """Graphviz's layout program is not installed (or not on PATH)."""
+
+
+class GraphvizError(RuntimeError):
+    """Graphviz ran but failed."""
+
+
+class Diagram:
+    """A diagram: DOT ``source`` and the Graphviz program that lays it out.
+
+    Args:
+        source: DOT text.
+        engine: ``"dot"`` for layered graphs, ``"neato"`` for figures with fixed positions.
+        engine_args: extra command-line arguments for the engine (``["-n2"]``).
+    """
+
+    def __init__(self, source: str, engine: str = "dot", engine_args: tuple[str, ...] = ()) -> None:
+        if engine not in ("dot", "neato"):
+            raise ValueError(f"unknown Graphviz engine {engine!r}; engines: dot, neato")
+        self._source = source
+        self.engine = engine
+        self.engine_args = tuple(engine_args)
+
+    @property
+    def source(self) -> str:
+        """The DOT text; the same graph always gives the same bytes."""
+        return self._source
+
+    def __str__(self) -> str:
+        return self._source
+
+    def __repr__(self) -> str:
+        return f"<Diagram: {self._source.count(chr(10))} lines of DOT, engine {self.engine}>"
+
+    # ----------------------------------------------------------------- rendering
+
+    def pipe(self, format: str) -> bytes:
+        """The diagram rendered by Graphviz in ``format`` (``"svg"``, ``"png"``, ``"pdf"``)."""
+        if format == "dot":
+            return self._source.encode("utf-8")
+        if format not in ("svg", "png", "pdf"):
+            raise ValueError(f"unknown format {format!r}; formats: svg, png, pdf, dot")
+        program = shutil.which(self.engine)
+        if program is None:
+            raise GraphvizNotFoundError(INSTALL_HELP.format(program=self.engine))
+        command = [program, *self.engine_args, f"-T{format}"]
+        if format == "png":
+            command.append(f"-Gdpi={PNG_DPI}")
+        result = subprocess.run(
+            command,
+            input=self._source.encode("utf-8"),
+            capture_output=True,
+            timeout=_TIMEOUT_SECONDS,
+            check=False,
+        )
+        if result.returncode != 0 or not result.stdout:
+            message = result.stderr.decode("utf-8", "replace").strip()
+            raise GraphvizError(f"{self.engine} failed (exit code {result.returncode}): {message}")
+        return result.stdout
+
+    def svg(self) -> str:
+        """The SVG text, with each data/grad/label cell as ``<g id="<node_id>-<field>">``."""
+        text = self.pipe("svg").decode("utf-8")
+        text, opened = _CELL_OPEN.subn(r'<g id="\1" class="field"><title>\2</title>', text)
+        # every cell anchor Graphviz opened is closed by "</a>\n</g>"; nothing else emits it
+        text = _CELL_CLOSE.sub("</g>", text, count=opened)
+        # Graphviz writes "-" in ids as "&#45;"; ids are plain [A-Za-z0-9_-] (viz.ids)
+        return _ID.sub(lambda match: f' id="{match.group(1).replace("&#45;", "-")}"', text)
+
+    def save(self, path: str | os.PathLike) -> Path:
+        """Write the diagram to ``path``; the extension picks SVG, PNG, PDF or DOT.
+
+        The file appears complete or not at all (written to a temporary file, then renamed).
+        """
+        target = Path(path)
+        format = FORMATS.get(target.suffix.lower())
+        if format is None:
+            raise ValueError(
+                f"cannot save {str(target)!r}: unknown extension {target.suffix!r}; use one of {', '.join(FORMATS)}"
+            )
+        content = self.svg().encode("utf-8") if format == "svg" else self.pipe(format)
+        write_atomically(target, content)
+        return target
+
+    def render(self, filename: str = "graph", format: str = "svg") -> str:
+        """graphviz.Digraph's ``render`` for lecture notebooks: writes ``filename.format``."""
+        return str(self.save(f"{filename}.{format}"))
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
+        """Inline display in Jupyter: the SVG, or the DOT text and the install help without Graphviz."""
+        try:
+            return {"image/svg+xml": self.svg()}
+        except GraphvizNotFoundError as error:
+            return {"text/plain": f"{error}\n\n{self._source}"}
+
+
+def write_atomically(target: Path, content: bytes) -> None:
+    """Write ``content`` to ``target`` through a temporary file in the same folder, then rename."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(content)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,69 @@
+"""``draw(root, ...)``: the diagram of a graph, expanded or collapsed into neurons or layers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from engine import Value
+from viz.diagram import Diagram
+from viz.graph_view import graph_dot
+from viz.highlight import Highlight, marked_sets
+from viz.model import DEFAULT_MAX_NODES, build_model
+from viz.options import COLLAPSE_MODES, DEFAULT_FIELDS, Options
+from viz.theme import Theme
+
+__all__ = ["draw", "draw_dot"]
+
+
+def draw(
+    root: Value,
+    *,
+    fields: Iterable[str] = DEFAULT_FIELDS,
+    rankdir: str = "LR",
+    number_format: str = ".4f",
+    highlight: Highlight = None,
+    collapse: str | None = None,
+    theme: str | Theme = "projector",
+    pad: int | None = None,
+    groups: bool = True,
+    max_nodes: int = DEFAULT_MAX_NODES,
+    parameters: Iterable[Value] | None = None,
+) -> Diagram:
+    """The diagram of everything ``root`` depends on.
+
+    Args:
+        root: the output node.
+        fields: what to show: ``"label"``, ``"data"``, ``"grad"`` (node cells), ``"local"``
+            (the local derivative ∂child/∂parent on each edge), ``"formula"`` (its formula).
+        rankdir: ``"LR"`` (default), ``"TB"``, ``"RL"`` or ``"BT"``.
+        number_format: a float format spec, ``".4f"`` (default) or e.g. ``".3g"``.
+        highlight: a Value or set of Values, an ``engine.Path``, or a list of Paths
+            (each its own colour); everything else is dimmed.
+        collapse: ``None`` (every node), ``"neuron"`` (one box per neuron: inputs, a, h,
+            Φ'(a), δ, Δ) or ``"layer"`` (one vector unit per layer, matrices on edges).
+        theme: ``"projector"`` (default: large type, high contrast), ``"light"`` or ``"print"``.
+        pad: pad data and grad texts to this many characters, so a layout made once
+            fits every later state of a step-through.
+        groups: box each neuron's nodes in the expanded view.
+        max_nodes: refuse larger graphs with a message suggesting a collapsed view.
+        parameters: the leaves to show as parameters (default: labels like w1, b, L1.N2.w3).
+
+    Returns:
+        A ``Diagram``: ``.source`` (DOT), ``.svg()``, ``.save(path)``, inline in Jupyter.
+    """
+    options = Options.make(fields, rankdir, number_format, theme, pad, groups)
+    if collapse not in COLLAPSE_MODES:
+        raise ValueError(f"collapse: unknown mode {collapse!r}; modes are None, 'neuron', 'layer'")
+    if collapse is not None:
+        from viz.collapse import collapsed_dot
+
+        return Diagram(collapsed_dot(root, collapse, options, max_nodes=max_nodes, parameters=parameters))
+    model = build_model(root, max_nodes=max_nodes, parameters=parameters)
+    return Diagram(graph_dot(model, options, marked_sets(model, highlight)))
+
+
+def draw_dot(root: Value, format: str = "svg", rankdir: str = "LR") -> Diagram:
+    """micrograd's ``draw_dot(root, format, rankdir)``: the same as ``draw(root, rankdir=rankdir)``."""
+    if format not in ("svg", "png", "pdf"):
+        raise ValueError(f"draw_dot: unknown format {format!r}; formats: svg, png, pdf")
+    return draw(root, rankdir=rankdir)

@@ -1,0 +1,60 @@
+"""Which nodes and edges a diagram highlights: a node set, one ``engine.Path``, or several.
+
+Each highlight becomes a ``Marked`` set of node ids and edge ids of the display model
+(a path marks its edges operand → op and op → node). Several paths get the theme's
+highlight colours in order; everything not marked is dimmed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from engine import Path, Value
+from viz.ids import edge_id, op_id, output_edge_id
+from viz.model import DisplayModel
+
+__all__ = ["Marked", "marked_sets", "Highlight"]
+
+Highlight = None | Path | Value | Iterable[Value] | Iterable[Path]
+
+
+@dataclass(frozen=True)
+class Marked:
+    """Ids of the nodes (boxes and op circles) and edges one highlight covers."""
+
+    nodes: frozenset[str]
+    edges: frozenset[str]
+
+
+def marked_sets(model: DisplayModel, highlight: Highlight) -> list[Marked]:
+    """The highlight as a list of ``Marked`` sets (empty when nothing is highlighted)."""
+    if highlight is None:
+        return []
+    if isinstance(highlight, Path):
+        return [_path(model, highlight)]
+    if isinstance(highlight, Value):
+        highlight = [highlight]
+    items = list(highlight)
+    if items and all(isinstance(item, Path) for item in items):
+        return [_path(model, path) for path in items]
+    if all(isinstance(item, Value) for item in items):
+        ids = frozenset(model.id_of(value) for value in items)
+        edges = frozenset(
+            edge
+            for e in model.edges
+            if e.parent in ids and e.child in ids
+            for edge in (e.id, output_edge_id(e.child))
+        )
+        return [Marked(ids | {op_id(i) for i in ids}, edges)] if items else []
+    raise TypeError("highlight= takes a Value, a set of Values, an engine Path, or a list of Paths")
+
+
+def _path(model: DisplayModel, path: Path) -> Marked:
+    ids = [model.id_of(node) for node in path.nodes]
+    nodes = set(ids) | {op_id(i) for i in ids[1:]}
+    edges = set()
+    for child, index in zip(ids[1:], path.edges):
+        edges.add(edge_id(child, index))
+        edges.add(output_edge_id(child))
+    return Marked(frozenset(nodes), frozenset(edges))

@@ -1,0 +1,264 @@
+"""The display model: what every view of a graph shows, with the ids all views share.
+
+One graph, one model, many renderings. ``build_model(root)`` walks the graph once in
+``engine.topological_order`` and returns plain data — nodes, edges, groups — that the
+DOT renderers (``viz.draw``), the collapsed views and the step-through page all use.
+
+The id contract (see ``viz.ids``), which holds for DOT, for the SVG that
+``Diagram.svg()`` returns and for any page built on it:
+
+* every node's box is an SVG ``<g id="<node_id>" class="node">``; a node made by an op
+  also has an op circle ``<g id="<node_id>-op">``;
+* inside a node's box the cells holding its label, data and grad are
+  ``<g id="<node_id>-label">``, ``<g id="<node_id>-data">``, ``<g id="<node_id>-grad">``,
+  each wrapping exactly one ``<text>`` whose content is the shown value;
+* every edge that carries operand k into node n is ``<g id="<n>-in<k>" class="edge">``;
+  its ``<text>`` children are the local derivative (and, on request, its formula);
+  the edge op circle → box is ``<g id="<n>-out">``;
+* neuron/layer boxes are ``<g id="g<k>_<name>" class="cluster">`` (expanded view) or
+  ``class="node"`` (collapsed views).
+
+Ids come from topological position and labels only, so a graph rebuilt the same way
+gets the same ids, and ``render(..., pad=n)`` pads data/grad texts to ``n`` characters
+so one layout has room for every later state ("one layout, many states").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from engine import Constant, Value, topological_order
+from viz.ids import edge_id, group_id, node_id
+
+__all__ = [
+    "NodeView",
+    "EdgeView",
+    "GroupView",
+    "DisplayModel",
+    "build_model",
+    "GraphTooLargeError",
+    "node_kind",
+    "is_parameter_label",
+    "DEFAULT_MAX_NODES",
+    "check_size",
+]
+
+DEFAULT_MAX_NODES = 250
+"""Past this many nodes a drawing refuses (dot would take long and nobody could read it)."""
+
+INPUT, PARAMETER, CONSTANT, RESULT = "input", "parameter", "constant", "result"
+
+_PARAMETER_LABEL = re.compile(r"(^|\.)(w|b|W|weight|bias)[0-9_]*$")
+
+
+class GraphTooLargeError(ValueError):
+    """The graph has more nodes than a drawing accepts."""
+
+
+def is_parameter_label(label: str) -> bool:
+    """True for the labels of weights and biases: ``w1``, ``b``, ``L1.N3.w2``, ``L2.N1.b``."""
+    return bool(_PARAMETER_LABEL.search(label))
+
+
+def node_kind(node: Value, parameters: frozenset[Value] | None = None) -> str:
+    """``"constant"``, ``"parameter"``, ``"input"`` (leaves) or ``"result"`` (made by an op).
+
+    Leaves are parameters when they are in ``parameters``, or, when that is not given,
+    when their label names a weight or bias (``is_parameter_label``).
+    """
+    if node.parents:
+        return RESULT
+    if isinstance(node, Constant):
+        return CONSTANT
+    if parameters is not None:
+        return PARAMETER if node in parameters else INPUT
+    return PARAMETER if is_parameter_label(node.label) else INPUT
+
+
+@dataclass(frozen=True)
+class NodeView:
+    """One node as a view shows it; ``grad`` is None when no backward pass reached it."""
+
+    id: str
+    position: int
+    kind: str
+    label: str
+    data: float
+    grad: float | None
+    op_name: str
+    op_symbol: str
+    is_root: bool
+    value: Value = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class EdgeView:
+    """Operand ``index`` of ``child`` is ``parent``; ``local_grad`` = ∂child/∂parent.
+
+    ``contribution`` = local_grad · Δ(child), what this edge adds to Δ(parent) in the
+    backward pass (None before backward).
+    """
+
+    id: str
+    parent: str
+    child: str
+    index: int
+    local_grad: float
+    formula: str
+    contribution: float | None
+
+
+@dataclass(frozen=True)
+class GroupView:
+    """A neuron: its pre-activation node ``a`` and post-activation node ``h`` (same for a linear unit).
+
+    ``members`` are the node ids inside the neuron box (a, h, and the neuron's weights
+    and bias), ``inputs`` the ids of the nodes that feed it (x_i), ``weights`` the ids of
+    w_i in the same order, ``bias`` the id of b.
+    """
+
+    id: str
+    name: str
+    a: str
+    h: str
+    activation: str
+    inputs: tuple[str, ...]
+    weights: tuple[str, ...]
+    bias: str
+    members: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DisplayModel:
+    """Nodes in topological order (root last), edges in order of their child, neuron groups."""
+
+    nodes: tuple[NodeView, ...]
+    edges: tuple[EdgeView, ...]
+    groups: tuple[GroupView, ...]
+    root: str
+    ids: dict[Value, str] = field(repr=False, compare=False)
+
+    def node(self, node: str) -> NodeView:
+        """The node view with id ``node``."""
+        return self._by_id[node]
+
+    def id_of(self, value: Value) -> str:
+        """The id of a ``Value`` of this graph."""
+        try:
+            return self.ids[value]
+        except KeyError:
+            raise KeyError(f"{value!r} is not part of this graph") from None
+
+    @property
+    def _by_id(self) -> dict[str, NodeView]:
+        cache = self.__dict__.get("_cache")
+        if cache is None:
+            cache = {n.id: n for n in self.nodes}
+            object.__setattr__(self, "_cache", cache)
+        return cache
+
+
+def check_size(count: int, max_nodes: int, what: str = "nodes") -> None:
+    """Refuse a drawing of more than ``max_nodes`` units, suggesting what to do instead."""
+    if count > max_nodes:
+        raise GraphTooLargeError(
+            f"the graph has {count} {what}, more than max_nodes={max_nodes}; "
+            "draw(root, collapse='neuron') or collapse='layer' shows one box per neuron or layer, "
+            f"or pass max_nodes={count} to draw every node anyway"
+        )
+
+
+def build_model(
+    root: Value,
+    *,
+    max_nodes: int = DEFAULT_MAX_NODES,
+    parameters: Iterable[Value] | None = None,
+) -> DisplayModel:
+    """The display model of everything ``root`` depends on.
+
+    Args:
+        root: the output node.
+        max_nodes: refuse (``GraphTooLargeError``) past this many nodes.
+        parameters: the leaves to show as parameters; by default leaves whose label
+            names a weight or bias.
+    """
+    order = topological_order(root)
+    check_size(len(order), max_nodes)
+    chosen = frozenset(parameters) if parameters is not None else None
+    ids = {value: node_id(position, value.label) for position, value in enumerate(order)}
+    nodes = tuple(
+        NodeView(
+            id=ids[value],
+            position=position,
+            kind=node_kind(value, chosen),
+            label=value.label,
+            data=value.data,
+            grad=value.grad,
+            op_name=value.op,
+            op_symbol=value.operation.symbol if value.operation is not None else "",
+            is_root=value is root,
+            value=value,
+        )
+        for position, value in enumerate(order)
+    )
+    edges = tuple(
+        EdgeView(
+            id=edge_id(ids[child], index),
+            parent=ids[parent],
+            child=ids[child],
+            index=index,
+            local_grad=local,
+            formula=child.operation.formula(index),
+            contribution=None if child.grad is None else local * child.grad,
+        )
+        for child in order
+        for index, (parent, local) in enumerate(zip(child.parents, child.local_grads))
+    )
+    return DisplayModel(nodes, edges, _neuron_groups(order, ids, chosen), ids[root], ids)
+
+
+def _neuron_groups(
+    order: list[Value], ids: dict[Value, str], chosen: frozenset[Value] | None
+) -> tuple[GroupView, ...]:
+    """Each ``linear`` node a (Σ w·x + b) with the unary op h = Φ(a) that alone consumes it."""
+    children: dict[Value, list[Value]] = {}
+    for node in order:
+        for parent in node.parents:
+            children.setdefault(parent, []).append(node)
+    groups = []
+    for node in order:
+        if node.op != "linear":
+            continue
+        consumers = children.get(node, [])
+        h = node
+        if len(consumers) == 1 and len(consumers[0].parents) == 1 and consumers[0].operation.arity == 1:
+            h = consumers[0]
+        n = (len(node.parents) - 1) // 2
+        weights, inputs, bias = node.parents[:n], node.parents[n : 2 * n], node.parents[-1]
+        name = _neuron_name(node, h, weights, bias, len(groups))
+        own = [p for p in (*weights, bias) if not p.parents]
+        members = tuple(dict.fromkeys(ids[v] for v in (*own, node, h)))
+        groups.append(
+            GroupView(
+                id=group_id(len(groups), name),
+                name=name,
+                a=ids[node],
+                h=ids[h],
+                activation=h.operation.symbol if h is not node else "",
+                inputs=tuple(ids[x] for x in inputs),
+                weights=tuple(ids[w] for w in weights),
+                bias=ids[bias],
+                members=members,
+            )
+        )
+    return tuple(groups)
+
+
+def _neuron_name(a: Value, h: Value, weights: tuple[Value, ...], bias: Value, index: int) -> str:
+    """``L1.N3`` from parameter labels ``L1.N3.w2``; else the node labels; else ``neuron k``."""
+    for parameter in (*weights, bias):
+        if "." in parameter.label:
+            return parameter.label.rsplit(".", 1)[0]
+    return h.label or a.label or f"neuron {index + 1}"

@@ -135,7 +135,9 @@ def _as_data(X, y) -> tuple[np.ndarray, np.ndarray]:
     bad = np.argwhere(~np.isfinite(X))
     if len(bad):
         row, column = bad[0]
-        raise ValueError(f"fit: X row {row}, column {column} is {X[row, column]!r}; inputs must be finite")
+        raise ValueError(
+            f"fit: X row {row}, column {column} is {float(X[row, column])!r}; inputs must be finite"
+        )
     return X, y
 
 

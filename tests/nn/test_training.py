@@ -1,0 +1,89 @@
+"""fit: the history, the callback, mini-batches, engines and errors."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+from nn import MLP, SGD, Adam, datasets, fit
+from nn.training import STEPS, BatchResult, register_engine, scalar_step
+
+
+def test_fit_learns_xor_and_records_every_step():
+    X, y = datasets.xor(n=24, noise=0.1, seed=1)
+    model = MLP(2, [6, 2], activation="tanh", rng=random.Random(0))
+    seen = []
+    history = fit(
+        model,
+        X,
+        y,
+        loss="softmax_cross_entropy",
+        optimizer=Adam(model.parameters(), lr=0.05),
+        epochs=30,
+        batch_size=8,
+        callback=seen.append,
+        progress=False,
+    )
+    assert len(history.steps) == 30 * 3 and seen == history.steps
+    assert [r.epoch for r in seen[:4]] == [0, 0, 0, 1] and seen[5].step == 5
+    assert history.loss[-1] < 0.25 * history.loss[0]
+    assert history.accuracy[-1] == 1.0
+
+
+def test_full_batch_step_equals_a_hand_written_loop():
+    X, y = datasets.moons(n=10, seed=2)
+    signs = 2 * y - 1
+    ours, theirs = MLP(2, [4, 1], rng=random.Random(3)), MLP(2, [4, 1], rng=random.Random(3))
+    history = fit(
+        ours,
+        X,
+        signs,
+        loss="hinge",
+        optimizer=SGD(ours.parameters(), lr=0.5),
+        epochs=3,
+        l2=1e-3,
+        progress=False,
+    )
+    for _ in range(3):
+        scores = [theirs(row) for row in X]
+        loss = sum((1 - s * t).relu() for s, t in zip(scores, signs)) / len(X)
+        loss = loss + 1e-3 * sum(p * p for p in theirs.parameters())
+        theirs.zero_grad()
+        loss.backward()
+        for p in theirs.parameters():
+            p.data -= 0.5 * p.grad
+    assert history.loss[-1] == pytest.approx(loss.data, rel=1e-12)
+    assert ours.state_dict() == pytest.approx(theirs.state_dict(), rel=1e-12)
+
+
+def test_a_registered_engine_is_used_and_unknown_ones_are_named():
+    calls = []
+
+    def counting_step(model, objective, X, y, optimizer) -> BatchResult:
+        calls.append(len(X))
+        return scalar_step(model, objective, X, y, optimizer)
+
+    register_engine("counting", counting_step)
+    try:
+        X, y = datasets.curve(n=10)
+        fit(MLP(1, [3, 1]), X, y, engine="counting", batch_size=4, progress=False)
+        assert calls == [4, 4, 2]
+    finally:
+        del STEPS["counting"]
+    with pytest.raises(ValueError, match="unknown engine 'gpu'; known engines: .*scalar"):
+        fit(MLP(1, [3, 1]), X, y, engine="gpu")
+
+
+def test_bad_data_and_settings_are_named():
+    model = MLP(2, [2, 1])
+    X = np.array([[0.0, 1.0], [1.0, np.nan]])
+    with pytest.raises(ValueError, match="X row 1, column 1 is nan"):
+        fit(model, X, [0, 1])
+    with pytest.raises(ValueError, match="X has 2 rows but y has 3"):
+        fit(model, np.zeros((2, 2)), [0, 1, 1])
+    with pytest.raises(ValueError, match="unknown loss 'l1'"):
+        fit(model, np.zeros((2, 2)), [0, 1], loss="l1")
+    with pytest.raises(ValueError, match="batch_size must be a positive int"):
+        fit(model, np.zeros((2, 2)), [0, 1], batch_size=0)

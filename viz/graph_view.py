@@ -16,7 +16,7 @@ from viz.options import Options
 from viz.text import html_text, pad
 from viz.theme import Theme
 
-__all__ = ["graph_dot"]
+__all__ = ["graph_dot", "node_lines", "edge_line", "largest_contribution"]
 
 
 def graph_dot(model: DisplayModel, options: Options, highlights: list[Marked] | None = None) -> str:
@@ -25,11 +25,7 @@ def graph_dot(model: DisplayModel, options: Options, highlights: list[Marked] | 
     highlights = highlights or []
     marked_nodes = [m.nodes for m in highlights]
     marked_edges = [m.edges for m in highlights]
-    largest = max(
-        [abs(e.contribution) for e in model.edges if e.contribution is not None]
-        + [abs(n.grad) for n in model.nodes if n.grad is not None and n.op_name]
-        + [0.0]
-    )
+    largest = largest_contribution(model)
     lines = header(theme, options.rankdir, nodesep="0.4", ranksep="0.7")
     grouped = set()
     if options.groups:
@@ -48,17 +44,26 @@ def graph_dot(model: DisplayModel, options: Options, highlights: list[Marked] | 
             )
             for member in group.members:
                 lines.extend(
-                    "  " + line for line in _node_lines(model.node(member), options, largest, marked_nodes)
+                    "  " + line for line in node_lines(model.node(member), options, largest, marked_nodes)
                 )
                 grouped.add(member)
             lines.append("  }")
     for node in model.nodes:
         if node.id not in grouped:
-            lines.extend(_node_lines(node, options, largest, marked_nodes))
+            lines.extend(node_lines(node, options, largest, marked_nodes))
     for edge in model.edges:
-        lines.append(_edge_line(edge, options, largest, marked_edges))
+        lines.append(edge_line(edge, options, largest, marked_edges))
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def largest_contribution(model: DisplayModel) -> float:
+    """max |local · Δ(child)| over edges and |Δ| over op outputs: the widest pen's value."""
+    return max(
+        [abs(e.contribution) for e in model.edges if e.contribution is not None]
+        + [abs(n.grad) for n in model.nodes if n.grad is not None and n.op_name]
+        + [0.0]
+    )
 
 
 def _group_title(name: str, activation: str, theme: Theme) -> str:
@@ -79,7 +84,7 @@ def _style(ids: tuple[str, ...], marked: list[frozenset[str]], theme: Theme) -> 
     return (":".join(colours) if colours else None), not colours
 
 
-def _node_lines(node: NodeView, options: Options, largest: float, marked: list[frozenset[str]]) -> list[str]:
+def node_lines(node: NodeView, options: Options, largest: float, marked: list[frozenset[str]]) -> list[str]:
     theme = options.theme
     colour, dimmed = _style((node.id,), marked, theme)
     border = colour.split(":")[0] if colour else (theme.dim if dimmed else theme.foreground)
@@ -172,20 +177,35 @@ def _box(node: NodeView, options: Options, border: str, dimmed: bool, marked: bo
     )
 
 
-def _edge_line(edge: EdgeView, options: Options, largest: float, marked: list[frozenset[str]]) -> str:
+def edge_line(
+    edge: EdgeView,
+    options: Options,
+    largest: float,
+    marked: list[frozenset[str]],
+    *,
+    source: str | None = None,
+    target: str | None = None,
+    texts: list[str] | None = None,
+) -> str:
+    """The DOT line of one operand edge: parent → op circle, its local derivative as label.
+
+    ``source``/``target`` redirect it (to a neuron or layer box in a collapsed view);
+    ``texts`` replace the label lines.
+    """
     theme = options.theme
     colour, dimmed = _style((edge.id,), marked, theme)
-    texts = []
-    if "formula" in options.fields:
-        texts.append(edge.formula)
-    if "local" in options.fields:
-        texts.append(options.number(edge.local_grad))
+    if texts is None:
+        texts = []
+        if "formula" in options.fields:
+            texts.append(edge.formula)
+        if "local" in options.fields:
+            texts.append(options.number(edge.local_grad))
     label = None
     if texts:
         font_colour = theme.dim if dimmed else theme.foreground
         label = f'<font color="{font_colour}">{"<br/>".join(html_text(t) for t in texts)}</font>'
     pen = theme.pen_width(edge.contribution, largest)
-    return f"  {quote(edge.parent)} -> {quote(op_id(edge.child))} " + attributes(
+    return f"  {quote(source or edge.parent)} -> {quote(target or op_id(edge.child))} " + attributes(
         id=edge.id,
         color=colour or (theme.dim if dimmed else theme.sign_colour(edge.contribution)),
         penwidth=max(pen, 5.0) if colour else pen,

@@ -1,0 +1,56 @@
+"""One self-contained HTML page: SVG, CSS, JavaScript and JSON inline, no network access.
+
+The template, style and script are real files in ``viz/static``; ``build_page`` puts
+them together. Every piece of user text is escaped for where it lands:
+
+* the title through ``html.escape``;
+* the step data as JSON inside ``<script type="application/json">``, with ``<``, ``>``,
+  ``&`` and the line separators written as ``\\uXXXX`` escapes, so a label holding
+  ``</script>`` cannot end the script element (the page reads it with ``JSON.parse``);
+* the SVG was escaped when it was drawn; the page sets texts with ``textContent`` only.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from importlib import resources
+
+__all__ = ["build_page", "script_json", "iframe"]
+
+_SLOT = re.compile(r"\{\{([A-Z]+)\}\}")
+_JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def _static(name: str) -> str:
+    return resources.files("viz").joinpath("static", name).read_text(encoding="utf-8")
+
+
+def script_json(data: object) -> str:
+    """``data`` as JSON that is safe inside a ``<script>`` element."""
+    text = json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return re.sub("[<>&\u2028\u2029]", lambda m: _JSON_ESCAPES[m.group()], text)
+
+
+def build_page(
+    *, title: str, svg: str, data: object, theme: str = "projector", script: str = "step.js"
+) -> str:
+    """The page: ``step.html`` with its slots filled in one pass (filled text is never re-read)."""
+    slots = {
+        "TITLE": html.escape(title),
+        "THEME": theme if theme in ("projector", "notebook") else "projector",
+        "STYLE": _static("step.css"),
+        "SVG": svg,
+        "DATA": script_json(data),
+        "SCRIPT": _static(script),
+    }
+    return _SLOT.sub(lambda m: slots[m.group(1)], _static("step.html"))
+
+
+def iframe(page: str, height: int = 620) -> str:
+    """``page`` inside an ``<iframe srcdoc>`` (for Jupyter), the document escaped as an attribute."""
+    return (
+        f'<iframe srcdoc="{html.escape(page, quote=True)}" style="width:100%;height:{height}px;border:1px solid #ddd" '
+        'sandbox="allow-scripts" loading="lazy"></iframe>'
+    )

@@ -1,0 +1,306 @@
+// Replays the step data that Python exported from the engine's traversal.
+// No number is computed here: each step's texts and classes come from the JSON.
+// All user text is set with textContent, never parsed as HTML.
+(function () {
+  "use strict";
+  const data = JSON.parse(document.getElementById("step-data").textContent);
+  const KEYS = { forward: "f", backward: "b", paths: "p", quiz: "q", nudge: "n", training: "t" };
+  const LABELS = { forward: "Forward", backward: "Backward", paths: "Paths", quiz: "Quiz", nudge: "Nudge", training: "Training" };
+  const NODE_STATES = ["pending", "computed", "final", "accumulating", "asked", "nudged", "changed"];
+  const EDGE_STATES = ["pending", "known", "pushed", "visited", "changed"];
+  const $ = (id) => document.getElementById(id);
+
+  const state = { mode: data.modes[0], step: 0, subject: {}, variant: {}, answered: {}, score: {}, timer: null };
+  const nodeEls = {}, edgeEls = {};
+  for (const id of Object.keys(data.nodes)) {
+    const g = document.getElementById(id);
+    if (!g) continue;
+    nodeEls[id] = {
+      g: g,
+      data: g.querySelector("[id='" + id + "-data'] text"),
+      grad: g.querySelector("[id='" + id + "-grad'] text"),
+      label: g.querySelector("[id='" + id + "-label'] text"),
+    };
+    if (nodeEls[id].label) nodeEls[id].label.textContent = data.nodes[id].label;
+  }
+  document.querySelectorAll(".stepgraph .edge").forEach((g) => {
+    edgeEls[g.id] = { g: g, text: g.querySelector("text.local") };
+  });
+
+  function subjectKey(mode) {
+    const subject = state.subject[mode];
+    if (!subject) return null;
+    const variants = data.variants[mode];
+    return variants ? subject + "|" + (state.variant[mode] || variants[0]) : subject;
+  }
+
+  function timeline() {
+    const t = data.timelines[state.mode];
+    if (Array.isArray(t)) return t;
+    const key = subjectKey(state.mode);
+    return (key && t[key]) || [];
+  }
+
+  function setClass(el, all, value) {
+    all.forEach((c) => el.classList.remove(c));
+    if (value) el.classList.add(value);
+  }
+
+  function applyNodes(changes) {
+    for (const [id, change] of Object.entries(changes || {})) {
+      const el = nodeEls[id];
+      if (!el) continue;
+      if (change.d !== undefined && el.data) el.data.textContent = change.d;
+      if (change.g !== undefined && el.grad) el.grad.textContent = change.g;
+      if (change.c !== undefined) setClass(el.g, NODE_STATES, change.c);
+    }
+  }
+
+  function applyEdges(changes) {
+    for (const [id, change] of Object.entries(changes || {})) {
+      const el = edgeEls[id];
+      if (!el) continue;
+      if (change.t !== undefined && el.text) el.text.textContent = change.t;
+      if (change.c !== undefined) setClass(el.g, EDGE_STATES, change.c);
+    }
+  }
+
+  function addLines(box, lines) {
+    for (const [kind, text] of lines || []) {
+      const div = document.createElement("div");
+      div.className = "line " + kind;
+      div.textContent = text;
+      box.appendChild(div);
+    }
+  }
+
+  function clampStep() {
+    const n = timeline().length;
+    state.step = Math.max(0, Math.min(state.step, n));
+  }
+
+  function render() {
+    clampStep();
+    const steps = timeline();
+    const k = state.step;
+    const init = data.initial[state.mode];
+    applyNodes(init.nodes);
+    applyEdges(init.edges);
+    const answered = state.answered[subjectKey(state.mode) || state.mode] || {};
+    for (let i = 0; i < k; i++) {
+      applyNodes(steps[i].nodes);
+      applyEdges(steps[i].edges);
+      if (steps[i].reveal && (i < k - 1 || answered[i])) applyNodes(steps[i].reveal.nodes);
+    }
+    for (const el of Object.values(nodeEls)) el.g.classList.remove("focus", "target", "subject");
+    for (const el of Object.values(edgeEls)) el.g.classList.remove("trail");
+    const current = k > 0 ? steps[k - 1] : null;
+    if (current) {
+      current.focus.forEach((id) => nodeEls[id] && nodeEls[id].g.classList.add("focus"));
+      current.targets.forEach((id) => nodeEls[id] && nodeEls[id].g.classList.add("target"));
+      current.trail.forEach((id) => edgeEls[id] && edgeEls[id].g.classList.add("trail"));
+    }
+    const subject = state.subject[state.mode];
+    if (subject && nodeEls[subject]) nodeEls[subject].g.classList.add("subject");
+    renderPanel(current, k, steps.length, answered);
+    renderControls(steps.length);
+    writeHash();
+  }
+
+  function renderPanel(current, k, n, answered) {
+    const box = $("lines");
+    box.replaceChildren();
+    $("step-title").textContent = current ? current.title : LABELS[state.mode] + ": press → to start";
+    if (!current) {
+      addLines(box, data.intro[state.mode]);
+      if (data.subjects[state.mode] && !state.subject[state.mode]) addLines(box, [["note", "Choose a node first."]]);
+    } else {
+      addLines(box, current.lines);
+      if (current.reveal && answered[k - 1]) addLines(box, current.reveal.lines);
+    }
+    const quiz = $("quiz");
+    quiz.hidden = !(current && current.quiz);
+    if (current && current.quiz) renderQuiz(current, k - 1, answered);
+  }
+
+  function renderQuiz(current, index, answered) {
+    const choices = $("quiz-choices");
+    choices.replaceChildren();
+    for (const text of current.quiz.choices) {
+      const b = document.createElement("button");
+      b.type = "button";
+      b.textContent = text;
+      b.addEventListener("click", () => answer(text));
+      choices.appendChild(b);
+    }
+    const feedback = $("quiz-feedback");
+    const result = answered[index];
+    feedback.className = result ? result.ok ? "ok" : "bad" : "";
+    feedback.textContent = result ? result.text : "";
+    const scores = Object.values(answered).filter((r) => r.checked);
+    $("quiz-score").textContent = scores.length
+      ? "score: " + scores.filter((r) => r.ok).length + " of " + scores.length + " right" : "";
+  }
+
+  function parseNumber(text) {
+    const cleaned = String(text).trim().replace(/\u2212/g, "-").replace(/,/g, ".");
+    return cleaned === "" ? NaN : Number(cleaned);
+  }
+
+  function answer(text) {
+    const current = timeline()[state.step - 1];
+    if (!current || !current.quiz) return;
+    const key = subjectKey(state.mode) || state.mode;
+    const answered = (state.answered[key] = state.answered[key] || {});
+    if (text === null) {
+      answered[state.step - 1] = { ok: false, checked: false, text: "revealed" };
+    } else {
+      const value = parseNumber(text);
+      const correct = current.lines && current.reveal ? current.reveal.nodes : {};
+      const ok = Number.isFinite(value) && Math.abs(value - current.quiz.answer) <= current.quiz.tolerance;
+      const shown = Object.values(correct)[0] ? Object.values(correct)[0].g : "";
+      answered[state.step - 1] = { ok: ok, checked: true, text: ok ? "✓ right: " + shown : "✗ not quite: " + shown };
+    }
+    render();
+  }
+
+  function renderControls(n) {
+    document.querySelectorAll("#modes button").forEach((b) => b.classList.toggle("active", b.dataset.mode === state.mode));
+    document.body.className = document.body.className.replace(/\bmode-\S+/g, "").trim() + " mode-" + state.mode;
+    $("counter").textContent = "step " + state.step + " / " + n;
+    $("play").textContent = state.timer ? "❚❚ pause" : "▶ play";
+    const subjects = data.subjects[state.mode];
+    $("subject").hidden = !subjects;
+    if (subjects) {
+      const select = $("subject-select");
+      if (select.dataset.mode !== state.mode) {
+        select.replaceChildren();
+        select.dataset.mode = state.mode;
+        const none = document.createElement("option");
+        none.value = "";
+        none.textContent = "— choose —";
+        select.appendChild(none);
+        for (const [id, name] of subjects) {
+          const option = document.createElement("option");
+          option.value = id;
+          option.textContent = name;
+          select.appendChild(option);
+        }
+      }
+      select.value = state.subject[state.mode] || "";
+      $("subject-label").textContent = state.mode === "nudge" ? "leaf" : "node";
+      const variants = data.variants[state.mode];
+      $("variant-box").hidden = !variants;
+      if (variants) {
+        const vs = $("variant-select");
+        if (vs.options.length !== variants.length) {
+          vs.replaceChildren();
+          for (const v of variants) {
+            const option = document.createElement("option");
+            option.value = v;
+            option.textContent = v;
+            vs.appendChild(option);
+          }
+        }
+        vs.value = state.variant[state.mode] || variants[0];
+      }
+    }
+  }
+
+  // ------------------------------------------------------------ URL hash
+  function writeHash() {
+    const parts = ["mode=" + state.mode, "step=" + state.step];
+    if (state.subject[state.mode]) parts.push("node=" + state.subject[state.mode]);
+    if (data.variants[state.mode] && state.variant[state.mode]) parts.push("h=" + state.variant[state.mode]);
+    const hash = "#" + parts.join("&");
+    if (location.hash === hash) return;
+    try { history.replaceState(null, "", hash); } catch (e) { /* some viewers forbid it */ }
+  }
+
+  function readHash() {
+    const params = new URLSearchParams(location.hash.replace(/^#/, ""));
+    const mode = params.get("mode");
+    if (mode && data.modes.includes(mode)) state.mode = mode;
+    const node = params.get("node");
+    if (node && data.subjects[state.mode] && data.subjects[state.mode].some(([id]) => id === node)) state.subject[state.mode] = node;
+    const h = params.get("h");
+    if (h && data.variants[state.mode] && data.variants[state.mode].includes(h)) state.variant[state.mode] = h;
+    const step = parseInt(params.get("step"), 10);
+    state.step = Number.isFinite(step) ? step : 0;
+  }
+
+  // ------------------------------------------------------------ controls
+  function go(step) { state.step = step; render(); }
+  function setMode(mode) {
+    if (!data.modes.includes(mode)) return;
+    stop();
+    state.mode = mode;
+    state.step = 0;
+    render();
+  }
+  function stop() { if (state.timer) { clearInterval(state.timer); state.timer = null; } }
+  function togglePlay() {
+    if (state.timer) { stop(); render(); return; }
+    if (state.step >= timeline().length) state.step = 0;
+    state.timer = setInterval(() => {
+      if (state.step >= timeline().length) { stop(); render(); return; }
+      go(state.step + 1);
+    }, Number($("speed").value));
+    render();
+  }
+
+  for (const mode of data.modes) {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.dataset.mode = mode;
+    b.id = "mode-" + mode;
+    b.textContent = LABELS[mode] || mode;
+    const kbd = document.createElement("kbd");
+    kbd.textContent = KEYS[mode] || "";
+    b.appendChild(kbd);
+    b.addEventListener("click", () => setMode(mode));
+    $("modes").appendChild(b);
+  }
+  $("mode-keys").textContent = data.modes.map((m) => KEYS[m] + " " + m).join(" · ");
+  $("first").addEventListener("click", () => go(0));
+  $("prev").addEventListener("click", () => go(state.step - 1));
+  $("next").addEventListener("click", () => go(state.step + 1));
+  $("last").addEventListener("click", () => go(timeline().length));
+  $("play").addEventListener("click", togglePlay);
+  $("speed").addEventListener("change", () => { if (state.timer) { stop(); togglePlay(); } });
+  $("subject-select").addEventListener("change", (e) => { state.subject[state.mode] = e.target.value || undefined; go(0); });
+  $("variant-select").addEventListener("change", (e) => { state.variant[state.mode] = e.target.value; go(0); });
+  $("quiz-check").addEventListener("click", () => answer($("quiz-input").value));
+  $("quiz-input").addEventListener("keydown", (e) => { if (e.key === "Enter") answer(e.target.value); });
+  $("quiz-reveal").addEventListener("click", () => answer(null));
+
+  for (const [id, el] of Object.entries(nodeEls)) {
+    el.g.addEventListener("click", () => {
+      const subjects = data.subjects[state.mode];
+      if (subjects) {
+        if (subjects.some(([s]) => s === id)) { state.subject[state.mode] = id; go(0); }
+        return;
+      }
+      const index = timeline().findIndex((s) => s.values && s.values.node === id);
+      if (index >= 0) go(index + 1);
+    });
+  }
+
+  document.addEventListener("keydown", (e) => {
+    const tag = e.target && e.target.tagName;
+    if (tag === "INPUT" || tag === "SELECT" || tag === "TEXTAREA" || e.ctrlKey || e.metaKey || e.altKey) return;
+    const byKey = Object.entries(KEYS).find(([m, k]) => k === e.key && data.modes.includes(m));
+    if (e.key === "ArrowRight") go(state.step + 1);
+    else if (e.key === "ArrowLeft") go(state.step - 1);
+    else if (e.key === "Home") go(0);
+    else if (e.key === "End") go(timeline().length);
+    else if (e.key === " ") togglePlay();
+    else if (byKey) setMode(byKey[0]);
+    else return;
+    e.preventDefault();
+  });
+  window.addEventListener("hashchange", () => { readHash(); render(); });
+
+  readHash();
+  render();
+})();

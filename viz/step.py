@@ -1,0 +1,131 @@
+r"""``viz.step(root)``: press → and watch backprop, one node, one path, one ``+=`` at a time.
+
+    >>> import viz
+    >>> from engine import Value
+    >>> x, w = Value(2.0, "x"), Value(-3.0, "w")
+    >>> y = (x * w).tanh(); y.label = "y"
+    >>> stepper = viz.step(y)                 # modes: forward, backward, paths, quiz, nudge
+    >>> path = stepper.save("y.html")         # one offline page; in Jupyter it shows inline
+
+The steps come from the engine's own traversal (``engine.topological_order``,
+``engine.backward_steps``, ``engine.paths``); the page only replays them. The graph
+is laid out once, with room for the longest text of any step, so stepping never
+moves a node.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from engine import Value
+from viz.diagram import write_atomically
+from viz.model import DEFAULT_MAX_NODES
+from viz.page import build_page, iframe
+from viz.step_data import MODES, build_data, text_extents
+from viz.step_graph import StepGraph
+from viz.step_layout import layout_svg
+from viz.step_nudge import NUDGES
+from viz.step_paths import MAX_STEPPED_PATHS
+
+__all__ = ["Stepper", "step", "page_from_data"]
+
+
+class Stepper:
+    """A step-through page: ``.save(path)``, ``.html()``, ``.svg()``, inline in Jupyter.
+
+    Attributes:
+        data: everything the page replays (plain JSON-ready data).
+        theme: ``"projector"`` (big type, for 1280×720) or ``"notebook"``.
+    """
+
+    def __init__(self, data: dict, svg: str, theme: str = "projector", mode: str | None = None) -> None:
+        self.data = data
+        self._svg = svg
+        self.theme = theme
+        if mode is not None:
+            if mode not in data["modes"]:
+                raise ValueError(f"unknown mode {mode!r}; this page has modes {', '.join(data['modes'])}")
+            data["modes"] = [mode, *(m for m in data["modes"] if m != mode)]
+
+    def svg(self) -> str:
+        """The graph as a static SVG (values and, where computed, grads): the fallback picture."""
+        return self._svg
+
+    def html(self, theme: str | None = None) -> str:
+        """The whole page as one string."""
+        return build_page(title=self.data["title"], svg=self._svg, data=self.data, theme=theme or self.theme)
+
+    def save(self, path: str | os.PathLike) -> Path:
+        """Write the page (``.html``) or the static SVG (``.svg``); the file appears whole or not at all."""
+        target = Path(path)
+        suffix = target.suffix.lower()
+        if suffix not in (".html", ".htm", ".svg"):
+            raise ValueError(
+                f"cannot save {str(target)!r}: use a .html file for the page or .svg for the picture"
+            )
+        content = self.svg() if suffix == ".svg" else self.html()
+        write_atomically(target, content.encode("utf-8"))
+        return target
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
+        """Jupyter: the page in an iframe, and the static SVG where scripts do not run."""
+        return {"text/html": iframe(self.html(theme="notebook")), "image/svg+xml": self.svg()}
+
+    def __repr__(self) -> str:
+        counts = self.data["counts"]
+        return f"<Stepper {self.data['title']!r}: {counts['nodes']} nodes, modes {', '.join(self.data['modes'])}>"
+
+
+def page_from_data(graph: StepGraph, data: dict, first_state: str) -> str:
+    """Lay ``graph`` out once, with boxes wide enough for every text ``data`` will show.
+
+    ``first_state`` names the mode whose initial state the static SVG shows.
+    """
+    node_chars, edge_chars = text_extents(data)
+    initial = data["initial"][first_state]
+    node_texts = {
+        ident: {
+            "label": info["label"],
+            "data": initial["nodes"][ident].get("d", ""),
+            "grad": initial["nodes"][ident].get("g", ""),
+        }
+        for ident, info in data["nodes"].items()
+    }
+    edge_texts = {ident: state.get("t", "") for ident, state in initial["edges"].items()}
+    return layout_svg(graph, node_texts, node_chars, edge_texts, edge_chars)
+
+
+def step(
+    root: Value,
+    *,
+    mode: str | None = None,
+    modes: tuple[str, ...] = MODES,
+    digits: int = 3,
+    nudges: tuple[float, ...] = NUDGES,
+    max_paths: int = MAX_STEPPED_PATHS,
+    max_nodes: int = DEFAULT_MAX_NODES,
+    title: str = "",
+    theme: str = "projector",
+) -> Stepper:
+    """A step-through of ``root``'s graph (runs one fresh backward pass on it).
+
+    Args:
+        root: the output (usually the loss).
+        mode: the mode the page opens in (default: the first of ``modes``).
+        modes: which of forward, backward, paths, quiz, nudge the page offers.
+        digits: decimals shown.
+        nudges: the step sizes h offered in nudge mode.
+        max_paths: nodes with more paths to the output get a count instead of a walk.
+        max_nodes: larger graphs raise ``viz.model.GraphTooLargeError`` suggesting a collapsed view.
+        title: the page title (default from the root's name).
+        theme: ``"projector"`` or ``"notebook"``.
+    """
+    if not 0 <= digits <= 8:
+        raise ValueError(f"digits must be between 0 and 8, got {digits}")
+    graph = StepGraph(root, max_nodes=max_nodes)
+    data = build_data(
+        graph, digits=digits, modes=tuple(modes), nudges=tuple(nudges), max_paths=max_paths, title=title
+    )
+    svg = page_from_data(graph, data, "paths" if "paths" in data["modes"] else data["modes"][0])
+    return Stepper(data, svg, theme=theme, mode=mode)

@@ -1,0 +1,50 @@
+"""The graph a step-through shows: the display model plus names and lookups by ``Value``.
+
+Ids and node kinds come from ``viz.model.build_model`` (topological position plus
+label), so the stepper and the static diagrams call the same node by the same id.
+"""
+
+from __future__ import annotations
+
+from engine import Value
+from viz.ids import edge_id
+from viz.model import DEFAULT_MAX_NODES, EdgeView, build_model
+from viz.step_text import node_names
+
+__all__ = ["StepGraph"]
+
+
+class StepGraph:
+    """``root``'s graph as the page sees it.
+
+    Attributes:
+        order: the nodes in topological order (root last).
+        ids: each node's element id.
+        names: each node's readable name (label, short expression, or ``#k``).
+        kinds: ``input``, ``parameter``, ``constant`` or ``result`` by node.
+        edges: the display model's edges, in order of their child.
+
+    Args:
+        root: the output node.
+        max_nodes: past this many nodes ``viz.model.GraphTooLargeError`` is raised,
+            suggesting the collapsed views.
+    """
+
+    def __init__(self, root: Value, max_nodes: int = DEFAULT_MAX_NODES) -> None:
+        if not isinstance(root, Value):
+            raise TypeError(f"a step-through needs an engine.Value as its root, got {type(root).__name__}")
+        model = build_model(root, max_nodes=max_nodes)
+        self.root = root
+        self.order: list[Value] = [view.value for view in model.nodes]
+        self.ids: dict[Value, str] = dict(model.ids)
+        self.kinds: dict[Value, str] = {view.value: view.kind for view in model.nodes}
+        self.names: dict[Value, str] = node_names(self.order)
+        self.edges: tuple[EdgeView, ...] = model.edges
+
+    def edge(self, child: Value, operand_index: int) -> str:
+        """The id of the edge carrying operand ``operand_index`` into ``child``."""
+        return edge_id(self.ids[child], operand_index)
+
+    def into(self, child: Value) -> list[str]:
+        """The ids of every edge into ``child``, in operand order."""
+        return [self.edge(child, k) for k in range(len(child.parents))]

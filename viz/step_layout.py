@@ -1,0 +1,205 @@
+r"""One layout for every state: Graphviz places the boxes once, we draw the SVG.
+
+Each node's box is sized for the longest text any step will put in it (monospace
+text: width = characters × 0.6 em), Graphviz's ``dot -Tplain`` returns the positions
+and edge splines, and the SVG follows ``viz.model``'s id contract:
+
+    <g id="n3_w1" class="node parameter">  <rect/>
+        <g id="n3_w1-label" class="field"><text>w1</text></g>
+        <g id="n3_w1-data"  class="field"><text>data −3.000</text></g>
+        <g id="n3_w1-grad"  class="field"><text>grad —</text></g>   </g>
+    <g id="n5-in0" class="edge"> <path/> <polygon/> <text>−3.000</text> </g>
+
+All text is centred (``text-anchor="middle"``), so a page can change it without
+moving anything. Box size in points: width = 0.6·font·chars + 2·pad, height = 3 rows.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import shutil
+import subprocess
+
+from engine import Value
+from viz.diagram import INSTALL_HELP, GraphvizError, GraphvizNotFoundError
+from viz.step_graph import StepGraph
+
+__all__ = ["layout_svg", "FONT", "CHAR_WIDTH"]
+
+FONT = 15.0
+"""Node text size in SVG points (the SVG is scaled to fit the page)."""
+EDGE_FONT = 13.0
+CHAR_WIDTH = 0.6
+"""Advance of one monospace character, in em."""
+PAD = 8.0
+ROW = 1.45 * FONT
+ARROW = 9.0
+MONO = "DejaVu Sans Mono, Menlo, Consolas, Liberation Mono, monospace"
+
+STYLE = f"""
+.stepgraph text {{ font-family: {MONO}; fill: #111; }}
+.stepgraph .node rect {{ fill: #fff; stroke: #333; stroke-width: 1.5; }}
+.stepgraph .node.input rect {{ fill: #FFF3C4; }}
+.stepgraph .node.parameter rect {{ fill: #D6ECFA; }}
+.stepgraph .node.constant rect {{ fill: #EEEEEE; }}
+.stepgraph .node .label text {{ font-weight: bold; }}
+.stepgraph .node .op {{ font-size: {0.8 * FONT}px; fill: #555; }}
+.stepgraph .edge path {{ fill: none; stroke: #666; stroke-width: 1.6; }}
+.stepgraph .edge polygon {{ fill: #666; stroke: none; }}
+.stepgraph .edge text {{ font-size: {EDGE_FONT}px; fill: #444; }}
+"""
+
+
+def _dot_source(
+    graph: StepGraph, widths: dict[str, float], height: float, edge_chars: int, rankdir: str
+) -> str:
+    lines = [
+        "digraph stepper {",
+        f"  graph [rankdir={rankdir}, nodesep=0.18, ranksep=0.4, margin=0];",
+        '  node [shape=box, fixedsize=true, label=""];',
+        f'  edge [fontname="Courier", fontsize={EDGE_FONT:g}, arrowsize=1];',
+    ]
+    for node in graph.order:
+        ident = graph.ids[node]
+        lines.append(f'  "{ident}" [width={widths[ident] / 72:.4f}, height={height / 72:.4f}];')
+    placeholder = "0" * edge_chars
+    for edge in graph.edges:
+        lines.append(f'  "{edge.parent}" -> "{edge.child}" [id="{edge.id}", label="{placeholder}"];')
+    lines.append("}")
+    return "\n".join(lines)
+
+
+def _run_dot(source: str) -> str:
+    program = shutil.which("dot")
+    if program is None:
+        raise GraphvizNotFoundError(INSTALL_HELP.format(program="dot"))
+    result = subprocess.run(
+        [program, "-Tplain-ext"], input=source.encode(), capture_output=True, timeout=120, check=False
+    )
+    if result.returncode != 0:
+        raise GraphvizError(
+            f"dot failed (exit code {result.returncode}): {result.stderr.decode(errors='replace').strip()}"
+        )
+    return result.stdout.decode()
+
+
+def _parse_plain(text: str) -> tuple[float, float, dict[str, tuple], list[tuple]]:
+    """``dot -Tplain-ext``: graph size, node boxes (x, y, w, h) and edges (points, label position)."""
+    width = height = 0.0
+    nodes: dict[str, tuple] = {}
+    edges: list[tuple] = []
+    for row in text.splitlines():
+        fields = row.split()
+        if not fields:
+            continue
+        if fields[0] == "graph":
+            width, height = float(fields[2]) * 72, float(fields[3]) * 72
+        elif fields[0] == "node":
+            nodes[fields[1].strip('"')] = tuple(float(v) * 72 for v in fields[2:6])
+        elif fields[0] == "edge":
+            count = int(fields[3])
+            points = [(float(fields[4 + 2 * i]) * 72, float(fields[5 + 2 * i]) * 72) for i in range(count)]
+            rest = fields[4 + 2 * count :]
+            label = (float(rest[1]) * 72, float(rest[2]) * 72) if len(rest) > 3 else None
+            edges.append((fields[1].strip('"'), fields[2].strip('"'), points, label))
+    return width, height, nodes, edges
+
+
+def _text(x: float, y: float, content: str, cls: str = "") -> str:
+    klass = f' class="{cls}"' if cls else ""
+    return f'<text{klass} x="{x:.1f}" y="{y:.1f}" text-anchor="middle" dominant-baseline="central">{html.escape(content)}</text>'
+
+
+def _node_svg(graph: StepGraph, node: Value, box: tuple, flip: float, texts: dict[str, str]) -> str:
+    ident = graph.ids[node]
+    cx, cy, w, h = box
+    x, y = cx - w / 2, flip - cy - h / 2
+    kind = graph.kinds[node]
+    root = " root" if node is graph.root else ""
+    parts = [
+        f'<g id="{ident}" class="node {kind}{root}" data-name="{html.escape(graph.names[node], quote=True)}">',
+        f"<title>{html.escape(graph.names[node])}</title>",
+        f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" rx="6"/>',
+    ]
+    for row, field in enumerate(("label", "data", "grad")):
+        ty = y + PAD / 2 + ROW * (row + 0.5)
+        parts.append(f'<g id="{ident}-{field}" class="field {field}">{_text(cx, ty, texts[field])}</g>')
+    if node.operation is not None:
+        symbol = node.operation.symbol
+        parts.append(
+            f'<text class="op" x="{x + 5:.1f}" y="{y + PAD / 2 + ROW * 0.5:.1f}" dominant-baseline="central">{html.escape(symbol)}</text>'
+        )
+    parts.append(
+        f'<line class="rule" x1="{x:.1f}" y1="{y + PAD / 2 + ROW:.1f}" x2="{x + w:.1f}" y2="{y + PAD / 2 + ROW:.1f}"/>'
+    )
+    parts.append("</g>")
+    return "".join(parts)
+
+
+def _edge_svg(ident: str, points: list[tuple], label: tuple | None, flip: float, text: str) -> str:
+    pts = [(px, flip - py) for px, py in points]
+    d = f"M{pts[0][0]:.1f},{pts[0][1]:.1f}" + "".join(
+        f" C{pts[i][0]:.1f},{pts[i][1]:.1f} {pts[i + 1][0]:.1f},{pts[i + 1][1]:.1f} {pts[i + 2][0]:.1f},{pts[i + 2][1]:.1f}"
+        for i in range(1, len(pts) - 2, 3)
+    )
+    (ax, ay), (bx, by) = pts[-2], pts[-1]
+    length = math.hypot(bx - ax, by - ay) or 1.0
+    ux, uy = (bx - ax) / length, (by - ay) / length
+    tip = (bx + ux * ARROW, by + uy * ARROW)
+    left = (bx - uy * ARROW * 0.45, by + ux * ARROW * 0.45)
+    right = (bx + uy * ARROW * 0.45, by - ux * ARROW * 0.45)
+    arrow = " ".join(f"{px:.1f},{py:.1f}" for px, py in (tip, left, right))
+    parts = [f'<g id="{ident}" class="edge">', f'<path d="{d}"/>', f'<polygon points="{arrow}"/>']
+    if label is not None:
+        parts.append(_text(label[0], flip - label[1], text, "local"))
+    parts.append("</g>")
+    return "".join(parts)
+
+
+def layout_svg(
+    graph: StepGraph,
+    node_texts: dict[str, dict[str, str]],
+    node_chars: dict[str, int],
+    edge_texts: dict[str, str],
+    edge_chars: int,
+    aspect: float = 1.3,
+) -> str:
+    """The SVG of ``graph``: boxes sized for ``node_chars`` characters, showing ``node_texts``.
+
+    Lays the graph out left-to-right and top-to-bottom and keeps the one that shows
+    bigger in an area ``aspect`` times as wide as high (the page's graph pane).
+
+    Args:
+        node_texts: ``{node_id: {"label": ..., "data": ..., "grad": ...}}`` shown at first.
+        node_chars: the longest text each node will ever show.
+        edge_texts: the first text of each edge label.
+        edge_chars: the longest text any edge label will show.
+    """
+    widths = {ident: CHAR_WIDTH * FONT * chars + 2 * PAD + 0.9 * FONT for ident, chars in node_chars.items()}
+    height = 3 * ROW + PAD
+    layouts = [
+        _parse_plain(_run_dot(_dot_source(graph, widths, height, edge_chars, rankdir)))
+        for rankdir in ("LR", "TB")
+    ]
+    width, total, boxes, splines = max(layouts, key=lambda layout: min(aspect / layout[0], 1.0 / layout[1]))
+    by_pair: dict[tuple[str, str], list[tuple]] = {}
+    for tail, head, points, label in splines:
+        by_pair.setdefault((tail, head), []).append((points, label))
+    body = []
+    for edge in graph.edges:
+        queue = by_pair.get((edge.parent, edge.child))
+        if not queue:
+            raise GraphvizError(f"dot did not lay out the edge {edge.id}")
+        points, label = queue.pop(0)
+        body.append(_edge_svg(edge.id, points, label, total, edge_texts[edge.id]))
+    margin = 6.0
+    body += [
+        _node_svg(graph, node, boxes[graph.ids[node]], total, node_texts[graph.ids[node]])
+        for node in graph.order
+    ]
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="stepgraph" viewBox="{-margin:.1f} {-margin:.1f} '
+        f'{width + 2 * margin:.1f} {total + 2 * margin:.1f}" width="{width + 2 * margin:.0f}pt" height="{total + 2 * margin:.0f}pt">'
+        f"<style>{STYLE}</style>" + "".join(body) + "</svg>"
+    )

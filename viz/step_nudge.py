@@ -1,0 +1,113 @@
+r"""Nudge timelines: perturb one leaf u by h and watch every node downstream move.
+
+Each downstream node v is re-evaluated with the op table (``op.evaluate``) and its
+change is set beside the first-order prediction
+
+    v(u + h) − v(u)  ≈  ∂v/∂u · h,    ∂v/∂u = Σ_{parents p} ∂v/∂p · ∂p/∂u,
+
+where ∂v/∂u is carried forward over the local derivatives stored on the edges. At the
+output, ∂root/∂u is the grad backward computed.
+"""
+
+from __future__ import annotations
+
+from engine import Value
+from viz.step_graph import StepGraph
+from viz.step_text import number, partial, signed
+from viz.step_timeline import Step, line, node_state, step
+
+__all__ = ["nudge_timeline", "NUDGES"]
+
+NUDGES = (0.1, 0.01, 0.001)
+"""The step sizes h a page offers."""
+
+
+def _perturbed(graph: StepGraph, leaf: Value, h: float) -> dict[Value, float | None]:
+    """Every node's value with ``leaf`` moved by ``h``; None where an op's domain is left."""
+    values: dict[Value, float | None] = {}
+    for node in graph.order:
+        if node is leaf:
+            values[node] = node.data + h
+        elif node.is_leaf:
+            values[node] = node.data
+        else:
+            operands = [values[p] for p in node.parents]
+            try:
+                values[node] = None if None in operands else node.operation.evaluate(*operands)[0]
+            except (ArithmeticError, ValueError):
+                values[node] = None
+    return values
+
+
+def _sensitivities(graph: StepGraph, leaf: Value) -> dict[Value, float]:
+    """∂v/∂leaf for each node v that depends on ``leaf``."""
+    tangent: dict[Value, float] = {leaf: 1.0}
+    for node in graph.order:
+        if node is not leaf and any(p in tangent for p in node.parents):
+            tangent[node] = sum(
+                g * tangent[p] for p, g in zip(node.parents, node.local_grads) if p in tangent
+            )
+    return tangent
+
+
+def nudge_timeline(graph: StepGraph, leaf: Value, h: float, digits: int) -> list[Step]:
+    """The leaf moves by ``h``, then one step per downstream node in topological order."""
+    values, tangent = _perturbed(graph, leaf, h), _sensitivities(graph, leaf)
+    name = graph.names[leaf]
+    steps = [
+        step(
+            f"Nudge {name} by h = {h:g}",
+            [
+                line("formula", f"{name}: {number(leaf.data, digits)} → {number(leaf.data + h, digits)}"),
+                line(
+                    "note",
+                    "→ walks downstream; each node shows its change ≈ the prediction ∂node/∂" + name + " · h",
+                ),
+            ],
+            nodes={
+                graph.ids[leaf]: node_state(
+                    f"data {number(leaf.data + h, digits)}", f"{signed(h)} = h", "nudged"
+                )
+            },
+            focus=[graph.ids[leaf]],
+            values={"node": graph.ids[leaf], "change": h, "predicted": h},
+        )
+    ]
+    downstream = [node for node in graph.order if node in tangent and node is not leaf]
+    for k, node in enumerate(downstream, 1):
+        after, d = values[node], graph.names[node]
+        predicted = tangent[node] * h
+        if after is None:
+            shown, change_text, change = "undefined", "undefined", None
+        else:
+            change = after - node.data
+            shown, change_text = number(after, digits), signed(change)
+        lines = [
+            line("formula", f"{d}: {number(node.data, digits)} → {shown}   change {change_text}"),
+            line(
+                "formula",
+                f"{partial(d, name)} · h = {number(tangent[node], digits)} × {h:g} = {signed(predicted)}",
+            ),
+        ]
+        if node is graph.root:
+            lines.append(line("ok", f"∂{d}/∂{name} is backprop's Δ({name}) = {number(leaf.grad, digits)}"))
+        steps.append(
+            step(
+                f"Nudge {k}/{len(downstream)}: {d} moves",
+                lines,
+                nodes={
+                    graph.ids[node]: node_state(
+                        f"data {shown}", f"{change_text} ≈ {signed(predicted)}", "nudged"
+                    )
+                },
+                focus=[graph.ids[node]],
+                trail=[graph.edge(node, i) for i, p in enumerate(node.parents) if p in tangent],
+                values={
+                    "node": graph.ids[node],
+                    "change": change,
+                    "predicted": predicted,
+                    "sensitivity": tangent[node],
+                },
+            )
+        )
+    return steps

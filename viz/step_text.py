@@ -1,0 +1,102 @@
+r"""The words and numbers a step-through shows: node names, numbers, formulas.
+
+Every formula the page prints is written here, in Python, from the engine's own
+numbers; the page only sets these strings as text. Examples for the lecture neuron:
+
+    n = x1*w1 + x2*w2 + b = −6.000 + 0.000 + 6.881 = 0.881          (forward)
+    ∂o/∂n = 1 − tanh²(n) = 0.500                                      (local derivative)
+    Δ(n) += ∂o/∂n · Δ(o) = 0.500 × 1.000 = 0.500                      (backward)
+"""
+
+from __future__ import annotations
+
+import re
+
+from engine import Constant, Value
+from viz.text import format_number
+
+__all__ = ["number", "signed", "node_names", "forward_formula", "local_formula", "partial", "wrap"]
+
+_MAX_NAME = 22
+
+
+def number(x: float, digits: int = 3) -> str:
+    """``x`` with ``digits`` decimals and a true minus sign (−), as a projector shows it.
+
+    Very large or very small non-zero numbers switch to scientific notation.
+    """
+    scientific = x != 0 and (abs(x) >= 1e6 or abs(x) < 10.0**-digits)
+    return format_number(x, f".{digits}{'e' if scientific else 'f'}")
+
+
+def signed(x: float, digits: int = 4) -> str:
+    """``x`` with an explicit sign and ``digits`` significant figures: ``+0.01000``."""
+    return format_number(x, f"+.{digits}g") if x != 0 else "0"
+
+
+def wrap(name: str) -> str:
+    """A name in parentheses when it is a compound expression (``(a + b)``)."""
+    simple = " " not in name or (name.startswith("(") and name.endswith(")"))
+    return name if simple else f"({name})"
+
+
+def _expression(node: Value, operands: list[str]) -> str:
+    """The op's expression with ``operands`` in place of ``a``, ``b`` (or a list for n-ary ops)."""
+    op = node.operation
+    if op is None:
+        return node.label
+    if op.name == "sum":
+        return " + ".join(operands)
+    if op.name == "linear":
+        n = len(operands) // 2
+        terms = [f"{operands[i]}·{operands[n + i]}" for i in range(n)]
+        return " + ".join([*terms, operands[-1]])
+    if op.arity is None:
+        return f"{op.symbol}({', '.join(operands)})"
+    slots = {"a": operands[0], "b": operands[1] if len(operands) > 1 else ""}
+    return re.sub(r"\b[ab]\b", lambda m: wrap(slots[m.group()]), op.expression)
+
+
+def node_names(order: list[Value]) -> dict[Value, str]:
+    """A readable name for every node: its label, else its expression if short, else ``#k``.
+
+    ``order`` is the topological order, so parents are named before their children.
+    """
+    names: dict[Value, str] = {}
+    for position, node in enumerate(order):
+        if node.label:
+            names[node] = node.label
+        elif isinstance(node, Constant):
+            names[node] = f"{node.data:g}"
+        elif node.is_leaf:
+            names[node] = f"#{position}"
+        else:
+            text = _expression(node, [names[p] for p in node.parents])
+            names[node] = text if len(text) <= _MAX_NAME else f"#{position}"
+    return names
+
+
+def forward_formula(node: Value, names: dict[Value, str], digits: int = 3) -> str:
+    """``n = x1*w1 + b = −6.000 + 6.881 = 0.881``: the node's value from its parents' values."""
+    symbolic = _expression(node, [names[p] for p in node.parents])
+    numeric = _expression(node, [number(p.data, digits) for p in node.parents]).replace("·", "×")
+    head = names[node] if names[node] == symbolic else f"{names[node]} = {symbolic}"
+    return f"{head} = {numeric} = {number(node.data, digits)}"
+
+
+def local_formula(node: Value, operand_index: int, names: dict[Value, str], digits: int = 3) -> str:
+    """``∂o/∂n = 1 − tanh²(n) = 0.500``: the local derivative stored on one edge."""
+    op = node.operation
+    parent = node.parents[operand_index]
+    text = op.formula(operand_index)
+    if op.arity is not None:
+        slots = {"a": names[node.parents[0]], "b": names[node.parents[1]] if len(node.parents) > 1 else ""}
+        text = re.sub(r"\b[ab]\b", lambda m: wrap(slots[m.group()]), text)
+    value = number(node.local_grads[operand_index], digits)
+    head = partial(names[node], names[parent])
+    return f"{head} = {value}" if text == value else f"{head} = {text} = {value}"
+
+
+def partial(node_name: str, parent_name: str) -> str:
+    """``∂n/∂(x1*w1 + b)``."""
+    return f"∂{wrap(node_name)}/∂{wrap(parent_name)}"

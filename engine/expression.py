@@ -1,0 +1,267 @@
+"""A small expression language that builds ``Value`` graphs, parsed with a whitelist.
+
+    parse("tanh(x1*w1 + x2*w2 + b)", at={"x1": 2, "x2": 0, "w1": -3, "w2": 1, "b": 6.88})
+
+Grammar (Python's precedence; ``**`` binds tighter than unary minus and is right-associative):
+
+    expression := term (("+" | "-") term)*
+    term       := unary (("*" | "/") unary)*
+    unary      := ("-" | "+") unary | power
+    power      := atom ("**" unary)?
+    atom       := NUMBER | NAME | NAME "(" expression ("," expression)* ")" | "(" expression ")"
+
+Names are variables given in ``at`` (one leaf ``Value`` per name, labelled with it);
+called names are the functions of ``engine.FUNCTIONS`` (``tanh``, ``exp``, ``pow`` ...).
+A constant exponent (``x**2``, ``x**-1``) uses the op ``**n``; a Value exponent uses
+``pow``. Nothing is ever passed to ``eval``: text that is not in the grammar is an
+``ExpressionError`` naming the column. Input is bounded in length and nesting depth.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from engine import ops
+from engine.ops import FUNCTIONS
+from engine.value import Value, apply
+
+__all__ = ["parse", "ExpressionError", "MAX_LENGTH", "MAX_DEPTH", "names_in"]
+
+MAX_LENGTH = 2000
+"""Longest expression accepted, in characters."""
+
+MAX_DEPTH = 100
+"""Deepest nesting of parentheses, calls and unary operators accepted."""
+
+_TOKEN = re.compile(
+    r"""(?P<space>\s+)
+      | (?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
+      | (?P<name>[A-Za-z_][A-Za-z0-9_]*)
+      | (?P<op>\*\*|[-+*/(),])""",
+    re.VERBOSE,
+)
+
+
+class ExpressionError(ValueError):
+    """The expression is not valid; ``column`` (1-based) says where."""
+
+    def __init__(self, message: str, text: str, column: int) -> None:
+        self.column = column
+        self.text = text
+        shown = text if len(text) <= 120 else text[:120] + "…"
+        caret = " " * (column - 1) + "^" if column <= 121 else ""
+        super().__init__(f"column {column}: {message}\n  {shown}\n  {caret}")
+
+
+@dataclass(frozen=True)
+class _Token:
+    kind: str  # "number", "name", "op", "end"
+    text: str
+    column: int
+
+
+def _tokens(text: str) -> list[_Token]:
+    found = []
+    position = 0
+    while position < len(text):
+        match = _TOKEN.match(text, position)
+        if match is None:
+            raise ExpressionError(f"unexpected character {text[position]!r}", text, position + 1)
+        if match.lastgroup != "space":
+            found.append(_Token(match.lastgroup, match.group(), position + 1))
+        position = match.end()
+    found.append(_Token("end", "", len(text) + 1))
+    return found
+
+
+class _Parser:
+    """Recursive descent over the token list, building Values as it goes."""
+
+    def __init__(self, text: str, at: Mapping[str, float]) -> None:
+        self.text = text
+        self.tokens = _tokens(text)
+        self.index = 0
+        self.depth = 0
+        self.at = at
+        self.leaves: dict[str, Value] = {}
+
+    def error(self, message: str, token: _Token | None = None) -> ExpressionError:
+        return ExpressionError(message, self.text, (token or self.peek()).column)
+
+    def peek(self) -> _Token:
+        return self.tokens[self.index]
+
+    def take(self) -> _Token:
+        token = self.tokens[self.index]
+        self.index += 1
+        return token
+
+    def expect(self, text: str) -> _Token:
+        token = self.peek()
+        if token.text != text or token.kind != "op":
+            found = "the end of the expression" if token.kind == "end" else repr(token.text)
+            raise self.error(f"expected {text!r}, found {found}")
+        return self.take()
+
+    def nested(self, token: _Token) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self.error(f"nested more than {MAX_DEPTH} levels deep", token)
+
+    # ------------------------------------------------------------- grammar
+
+    def expression(self) -> Value | float:
+        left = self.term()
+        while self.peek().kind == "op" and self.peek().text in "+-":
+            operator = self.take()
+            right = self.term()
+            left = self.apply(ops.ADD if operator.text == "+" else ops.SUB, operator, left, right)
+        return left
+
+    def term(self) -> Value | float:
+        left = self.unary()
+        while self.peek().kind == "op" and self.peek().text in ("*", "/"):
+            operator = self.take()
+            right = self.unary()
+            left = self.apply(ops.MUL if operator.text == "*" else ops.DIV, operator, left, right)
+        return left
+
+    def unary(self) -> Value | float:
+        token = self.peek()
+        if token.kind == "op" and token.text in "+-":
+            self.take()
+            self.nested(token)
+            operand = self.unary()
+            self.depth -= 1
+            if token.text == "+":
+                return operand
+            return -operand if isinstance(operand, float) else self.apply(ops.NEG, token, operand)
+        return self.power()
+
+    def power(self) -> Value | float:
+        base = self.atom()
+        token = self.peek()
+        if token.kind == "op" and token.text == "**":
+            self.take()
+            self.nested(token)
+            exponent = self.unary()
+            self.depth -= 1
+            if isinstance(exponent, float):
+                if isinstance(base, float):
+                    return self.constant(base, exponent, token)
+                return self.apply(ops.power(exponent), token, base)
+            return self.apply(ops.POW, token, base, exponent)
+        return base
+
+    def atom(self) -> Value | float:
+        token = self.take()
+        if token.kind == "number":
+            number = float(token.text)
+            if not math.isfinite(number):
+                raise self.error(f"the number {token.text} is too large for a float", token)
+            return number
+        if token.kind == "name":
+            if self.peek().text == "(" and self.peek().kind == "op":
+                return self.call(token)
+            return self.variable(token)
+        if token.kind == "op" and token.text == "(":
+            self.nested(token)
+            inside = self.expression()
+            self.expect(")")
+            self.depth -= 1
+            return inside
+        found = "the end of the expression" if token.kind == "end" else repr(token.text)
+        raise self.error(f"expected a number, a name or '(', found {found}", token)
+
+    def call(self, name: _Token) -> Value:
+        op = FUNCTIONS.get(name.text)
+        if op is None:
+            known = ", ".join(sorted(FUNCTIONS))
+            raise self.error(f"unknown function {name.text!r}; functions: {known}", name)
+        self.expect("(")
+        self.nested(name)
+        arguments = [self.expression()]
+        while self.peek().kind == "op" and self.peek().text == ",":
+            self.take()
+            arguments.append(self.expression())
+        self.expect(")")
+        self.depth -= 1
+        if op.arity is not None and len(arguments) != op.arity:
+            raise self.error(f"{name.text} takes {op.arity} argument(s), got {len(arguments)}", name)
+        return self.apply(op, name, *arguments)
+
+    def variable(self, token: _Token) -> Value:
+        name = token.text
+        if name in FUNCTIONS:
+            raise self.error(f"{name!r} is a function: call it as {name}(...)", token)
+        if name not in self.at:
+            given = ", ".join(sorted(self.at)) or "none"
+            raise self.error(
+                f"unknown name {name!r}: give it a value (e.g. {name}=1.0); values given: {given}", token
+            )
+        if name not in self.leaves:
+            try:
+                self.leaves[name] = Value(self.at[name], name)
+            except (TypeError, ValueError) as error:
+                raise self.error(f"the value of {name!r}: {error}", token) from None
+        return self.leaves[name]
+
+    # ------------------------------------------------------------- building
+
+    def apply(self, op, token: _Token, *operands) -> Value:
+        try:
+            return apply(op, *operands)
+        except ValueError as error:  # DomainError and non-finite numbers
+            raise self.error(str(error), token) from None
+
+    def constant(self, base: float, exponent: float, token: _Token) -> float:
+        try:
+            result = base**exponent
+        except (ArithmeticError, ValueError) as error:
+            raise self.error(f"{base:g} ** {exponent:g}: {error}", token) from None
+        if isinstance(result, complex) or not math.isfinite(result):
+            raise self.error(f"{base:g} ** {exponent:g} is not a finite real number", token)
+        return float(result)
+
+
+def parse(text: str, at: Mapping[str, float] | None = None) -> Value:
+    """Build the graph of ``text`` with the names bound to the values in ``at``.
+
+    Args:
+        text: an expression such as ``"tanh(x1*w1 + x2*w2 + b)"``.
+        at: a value for every name in the expression; each name becomes one leaf
+            ``Value`` labelled with the name, shared by all its uses.
+
+    Returns:
+        The output ``Value`` (a constant expression gives a leaf holding its number).
+
+    Raises:
+        ExpressionError: text outside the grammar, unknown names or functions, too long
+            or too deep, or an op outside its domain — with the column.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"parse needs the expression as a str, got {type(text).__name__}")
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError(
+            f"the expression is {len(text)} characters long; the limit is {MAX_LENGTH}", text, MAX_LENGTH + 1
+        )
+    parser = _Parser(text, at or {})
+    if parser.peek().kind == "end":
+        raise parser.error("the expression is empty")
+    result = parser.expression()
+    if parser.peek().kind != "end":
+        raise parser.error(f"unexpected {parser.peek().text!r} after a complete expression")
+    return result if isinstance(result, Value) else Value(result)
+
+
+def names_in(text: str) -> list[str]:
+    """The variable names ``text`` uses (not function names), in order of first use."""
+    tokens = _tokens(text[: MAX_LENGTH + 1])
+    found: dict[str, None] = {}
+    for token, after in zip(tokens, tokens[1:]):
+        if token.kind == "name" and not (after.kind == "op" and after.text == "("):
+            found.setdefault(token.text)
+    return list(found)

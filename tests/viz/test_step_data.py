@@ -1,0 +1,246 @@
+"""The step-through's data equals the engine's own numbers, step by step."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+
+import pytest
+
+from engine import Value, backward_steps, count_edges, topological_order
+from viz.model import GraphTooLargeError
+from viz.page import script_json
+from viz.step import step
+from viz.step_data import text_extents
+from viz.text import parse_number
+
+NEURON = {"x1": 2.0, "x2": 0.0, "w1": -3.0, "w2": 1.0, "b": 6.881373587019543}
+
+
+def neuron() -> Value:
+    x1, x2, w1, w2, b = (Value(v, k) for k, v in NEURON.items())
+    x1w1 = x1 * w1
+    x1w1.label = "x1*w1"
+    x2w2 = x2 * w2
+    x2w2.label = "x2*w2"
+    n = x1w1 + x2w2 + b
+    n.label = "n"
+    o = n.tanh()
+    o.label = "o"
+    return o
+
+
+def diamond() -> tuple[Value, Value]:
+    """w feeds y and z; L = y·z: two paths from w to L."""
+    w = Value(1.5, "w")
+    y = w * 2.0
+    y.label = "y"
+    z = w.exp()
+    z.label = "z"
+    loss = y * z
+    loss.label = "L"
+    return w, loss
+
+
+def shown(text: str) -> float:
+    """The number at the end of a cell text such as ``grad −1.500``."""
+    return parse_number(text.split()[-1])
+
+
+def test_forward_steps_follow_topological_order_and_show_each_value():
+    o = neuron()
+    data = step(o).data
+    computed = [n for n in topological_order(o) if n.parents]
+    steps = data["timelines"]["forward"]
+    assert len(steps) == len(computed)
+    for record, node in zip(steps, computed):
+        assert record["values"]["data"] == node.data
+        assert record["values"]["local_grads"] == list(node.local_grads)
+        (ident,) = record["focus"]
+        assert shown(record["nodes"][ident]["d"]) == pytest.approx(node.data, abs=5e-4)
+    assert steps[-1]["lines"][0][1] == "o = tanh(n) = tanh(0.881) = 0.707"
+    assert steps[-1]["lines"][2][1] == "∂o/∂n = 1 − tanh²(n) = 0.500"
+
+
+def test_backward_steps_are_the_engines_steps_and_end_on_backwards_grads():
+    o = neuron()
+    data = step(o).data
+    reference = neuron()
+    expected = list(backward_steps(reference))
+    steps = data["timelines"]["backward"]
+    assert [s["values"]["grad"] for s in steps] == [r.grad for r in expected]
+    grads = {n.label: n.grad for n in topological_order(reference) if n.label}
+    assert grads["w1"] == pytest.approx(1.0) and grads["x1"] == pytest.approx(-1.5)
+    final = {}
+    for record in steps:
+        for ident, change in record["nodes"].items():
+            final[ident] = change["g"]
+    names = data["nodes"]
+    for ident, text in final.items():
+        label = names[ident]["name"]
+        if label in grads:
+            assert shown(text) == pytest.approx(grads[label], abs=5e-4)
+
+
+def test_backward_formula_writes_the_contribution_with_its_numbers():
+    o = neuron()
+    steps = step(o).data["timelines"]["backward"]
+    lines = [text for s in steps for _, text in s["lines"]]
+    assert "Δ(w1) += ∂x1*w1/∂w1 · Δ(x1*w1) = 2.000 × 0.500 = 1.000" in lines
+    assert "Δ(o) = ∂o/∂o = 1.000   (the seed)" in lines
+
+
+def test_a_node_with_two_children_accumulates_then_is_final():
+    w, loss = diamond()
+    data = step(loss).data
+    steps = data["timelines"]["backward"]
+    wid = next(i for i, n in data["nodes"].items() if n["name"] == "w")
+    states = [s["nodes"][wid]["c"] for s in steps if wid in s["nodes"]]
+    assert states == ["accumulating", "accumulating", "final"]
+    w_step = next(s for s in steps if s["values"]["node"] == wid)
+    assert w_step["values"]["grad"] == pytest.approx(2 * math.exp(1.5) + 3.0 * math.exp(1.5))
+    assert " + " in w_step["lines"][0][1]  # Δ(w) = a + b = total
+
+
+def test_path_products_sum_to_the_grad_and_the_counts_are_reported():
+    w, loss = diamond()
+    data = step(loss).data
+    wid = next(i for i, n in data["nodes"].items() if n["name"] == "w")
+    walk = data["timelines"]["paths"][wid]
+    products = [s["values"]["product"] for s in walk[:-1]]
+    assert len(products) == 2
+    assert math.fsum(products) == pytest.approx(w.grad, rel=1e-12)
+    final = walk[-1]["values"]
+    assert (
+        final["paths"] == 2 and final["edges"] == count_edges(loss) == 5
+    )  # w·2 has an edge from the constant 2
+    assert walk[-1]["lines"][1][0] == "ok"
+
+
+def test_a_squared_node_has_two_paths_along_two_edges():
+    a = Value(3.0, "a")
+    y = a * a
+    y.label = "y"
+    data = step(y).data
+    walk = data["timelines"]["paths"]["n0_a"]
+    assert [s["trail"] for s in walk[:-1]] == [["n1_y-in0"], ["n1_y-in1"]]
+    assert walk[-1]["values"]["sum"] == pytest.approx(6.0)
+
+
+def test_too_many_paths_are_counted_not_walked():
+    x = Value(0.5, "x")
+    node = x
+    for _ in range(12):  # each level doubles the paths: 2^12
+        node = node * 1.0 + node * 1.0
+    data = step(node, max_paths=64, modes=("paths",)).data
+    walk = data["timelines"]["paths"]["n0_x"]
+    assert len(walk) == 1
+    assert walk[0]["values"]["paths"] == 2**12
+    assert "too many to step through" in walk[0]["lines"][0][1]
+
+
+def test_nudge_changes_match_grad_times_h_at_the_output():
+    o = neuron()
+    data = step(o).data
+    w1 = next(i for i, n in data["nodes"].items() if n["name"] == "w1")
+    walk = data["timelines"]["nudge"][f"{w1}|0.001"]
+    last = walk[-1]["values"]
+    assert last["predicted"] == pytest.approx(1.0 * 0.001)
+    assert last["change"] == pytest.approx(0.001, rel=2e-3)
+    perturbed = neuron()
+    leaves = {n.label: n for n in topological_order(perturbed) if n.is_leaf}
+    leaves["w1"].data += 0.001
+    again = {n.label: n for n in topological_order(perturbed)}
+    assert o.data + last["change"] == pytest.approx(
+        math.tanh(
+            sum(leaves[x].data * leaves[w].data for x, w in (("x1", "w1"), ("x2", "w2"))) + leaves["b"].data
+        )
+    )
+    assert again  # the graph was rebuilt, not the stepper's
+
+
+def test_quiz_hides_each_grad_and_offers_the_right_answer_among_choices():
+    o = neuron()
+    data = step(o).data
+    for record in data["timelines"]["quiz"]:
+        (ident,) = record["focus"]
+        assert record["nodes"][ident]["g"] == "grad ?"
+        answer = record["quiz"]["answer"]
+        assert any(abs(parse_number(c) - answer) < 5e-4 for c in record["quiz"]["choices"])
+        assert shown(record["reveal"]["nodes"][ident]["g"]) == pytest.approx(answer, abs=5e-4)
+
+
+def test_boxes_have_room_for_every_text_of_every_step():
+    o = neuron()
+    stepper = step(o)
+    chars, edge_chars = text_extents(stepper.data)
+    assert chars["n0_x1"] >= len("grad −1.500")
+    widths = dict(
+        re.findall(
+            r'<g id="(n\d+_?\w*)" class="node[^"]*"[^>]*><title>[^<]*</title><rect [^>]*width="([\d.]+)"',
+            stepper.svg(),
+        )
+    )
+    assert set(widths) == set(stepper.data["nodes"])
+    for ident, width in widths.items():
+        assert float(width) >= 0.6 * 15 * chars[ident]
+
+
+def test_labels_are_escaped_in_svg_and_json():
+    evil = Value(1.0, "<img src=x onerror=alert(1)>")
+    closing = Value(2.0, "</script><script>alert(2)</script>")
+    out = evil * closing
+    stepper = step(out)
+    page = stepper.html()
+    assert "<img src=x" not in page and "</script><script>alert(2)" not in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in stepper.svg()
+    payload = page.split('<script type="application/json" id="step-data">', 1)[1].split("</script>", 1)[0]
+    names = {info["name"] for info in json.loads(payload)["nodes"].values()}
+    assert {"<img src=x onerror=alert(1)>", "</script><script>alert(2)</script>"} <= names
+
+
+def test_script_json_cannot_close_the_script_element():
+    text = script_json({"label": "</script>&\u2028"})
+    assert "<" not in text and "&" not in text and "\u2028" not in text
+    assert json.loads(text) == {"label": "</script>&\u2028"}
+
+
+def test_page_is_self_contained():
+    page = step(neuron()).html()
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)
+    assert "http://" not in page.replace("http://www.w3.org/2000/svg", "")
+    assert "https://" not in page
+
+
+def test_save_writes_the_page_and_refuses_unknown_extensions(tmp_path):
+    stepper = step(neuron())
+    target = stepper.save(tmp_path / "neuron.html")
+    assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert stepper.save(tmp_path / "neuron.svg").read_text(encoding="utf-8").startswith("<svg")
+    with pytest.raises(ValueError, match=r"\.html"):
+        stepper.save(tmp_path / "neuron.png")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["neuron.html", "neuron.svg"]
+
+
+def test_jupyter_display_has_the_page_in_an_iframe_and_an_svg_fallback():
+    bundle = step(neuron())._repr_mimebundle_()
+    assert bundle["text/html"].startswith("<iframe srcdoc=")
+    assert "<script" not in bundle["text/html"]  # the page is inside the escaped attribute
+    assert bundle["image/svg+xml"].startswith("<svg")
+
+
+def test_a_graph_too_large_names_the_collapsed_view():
+    x = Value(1.0, "x")
+    node = x
+    for _ in range(300):
+        node = node * 1.01
+    with pytest.raises(GraphTooLargeError, match="collapse='neuron'"):
+        step(node)
+
+
+def test_unknown_mode_is_refused():
+    with pytest.raises(ValueError, match="unknown step-through mode"):
+        step(neuron(), modes=("sideways",))
+    with pytest.raises(ValueError, match="unknown mode 'quiz'"):
+        step(neuron(), modes=("forward",), mode="quiz")

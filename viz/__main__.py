@@ -1,0 +1,7 @@
+"""``python -m viz``: the ``pathgrad`` command line."""
+
+import sys
+
+from viz.cli import main
+
+sys.exit(main())

@@ -1,0 +1,299 @@
+"""The ``pathgrad`` command line (also ``python -m viz``): draw an expression, list its paths.
+
+Each subcommand is one entry of ``COMMANDS``: a ``Command`` with its name, a one-line
+help, examples, a ``configure(parser)`` that adds its arguments and a ``run(args)``
+that returns the exit code. Adding a subcommand is writing those two functions and
+one line in the table. A ``UsageError`` (bad input) prints ``pathgrad <cmd>: error:
+...`` and exits with 2, like argparse's own errors; nothing is written then.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import math
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from engine import Value, count_edges, count_paths, paths, topological_order
+from engine.expression import ExpressionError, names_in, parse
+
+__all__ = ["main", "Command", "COMMANDS", "UsageError", "add_expression_arguments", "build_graph"]
+
+
+PATH_SUM_LIMIT = 100_000
+"""``paths`` adds up at most this many path products (backprop needs none)."""
+
+
+class UsageError(ValueError):
+    """Bad input on the command line: reported with exit code 2."""
+
+
+@dataclass(frozen=True)
+class Command:
+    """One subcommand: ``configure`` adds its arguments, ``run`` does it and returns the exit code."""
+
+    name: str
+    help: str
+    examples: str
+    configure: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], int]
+
+
+# ------------------------------------------------------------------ shared: expressions
+
+
+def add_expression_arguments(parser: argparse.ArgumentParser) -> None:
+    """EXPR and ``--at NAME=VALUE ...``, shared by every subcommand that reads an expression."""
+    parser.add_argument("expression", metavar="EXPR", help="e.g. 'tanh(x1*w1 + x2*w2 + b)'")
+    parser.add_argument(
+        "--at",
+        nargs="+",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a value for every name in EXPR, e.g. x1=2 w1=-3",
+    )
+
+
+def _values(pairs: Sequence[str]) -> dict[str, float]:
+    values: dict[str, float] = {}
+    for pair in pairs:
+        name, equals, text = pair.partition("=")
+        name = name.strip()
+        if not equals or not name.isidentifier():
+            raise UsageError(f"--at {pair!r}: write NAME=VALUE, e.g. x1=2.5")
+        if name in values:
+            raise UsageError(f"--at gives {name!r} twice")
+        try:
+            number = float(text)
+        except ValueError:
+            raise UsageError(f"--at {pair!r}: {text!r} is not a number") from None
+        if not math.isfinite(number):
+            raise UsageError(f"--at {pair!r}: the value must be a finite number")
+        values[name] = number
+    return values
+
+
+def build_graph(args: argparse.Namespace) -> tuple[Value, dict[str, Value]]:
+    """The graph of ``args.expression`` at ``args.at``, and its named leaves."""
+    values = _values(args.at)
+    try:
+        used = names_in(args.expression)
+        missing = [name for name in used if name not in values]
+        if missing:
+            given = " ".join(f"{name}=…" for name in missing)
+            raise UsageError(f"no value for {', '.join(map(repr, missing))}: add --at {given}")
+        unused = [name for name in values if name not in used]
+        if unused:
+            raise UsageError(f"--at gives {', '.join(map(repr, unused))}, which EXPR does not use")
+        root = parse(args.expression, values)
+    except ExpressionError as error:
+        raise UsageError(f"in EXPR, {error}") from None
+    leaves = {
+        node.label: node for node in topological_order(root) if not node.parents and node.label in values
+    }
+    return root, leaves
+
+
+# ------------------------------------------------------------------ draw
+
+
+def configure_draw(parser: argparse.ArgumentParser) -> None:
+    from viz.options import COLLAPSE_MODES, DIRECTIONS, FIELD_NAMES
+    from viz.theme import THEMES
+
+    add_expression_arguments(parser)
+    parser.add_argument(
+        "-o", "--output", type=Path, help="file to write: .svg, .png, .pdf or .dot (default: DOT on stdout)"
+    )
+    parser.add_argument("--rankdir", default="LR", choices=DIRECTIONS, help="layout direction (default LR)")
+    parser.add_argument(
+        "--theme", default="projector", choices=sorted(THEMES), help="looks (default projector)"
+    )
+    parser.add_argument("--number-format", default=".4f", help="float format spec (default .4f)")
+    parser.add_argument(
+        "--fields", nargs="+", choices=FIELD_NAMES, help="what to show (default: label data grad local)"
+    )
+    parser.add_argument("--formulas", action="store_true", help="also show each local derivative's formula")
+    parser.add_argument("--collapse", choices=[m for m in COLLAPSE_MODES if m], help="neuron or layer view")
+    parser.add_argument("--highlight", metavar="NAME", help="highlight every chain-rule path from this input")
+    parser.add_argument(
+        "--no-backward", action="store_true", help="draw before backward (grads: not computed)"
+    )
+    parser.add_argument(
+        "--max-nodes", type=int, default=250, help="refuse graphs larger than this (default 250)"
+    )
+
+
+def run_draw(args: argparse.Namespace) -> int:
+    from viz.diagram import FORMATS
+    from viz.draw import draw
+    from viz.model import GraphTooLargeError
+
+    if args.output is not None and args.output.suffix.lower() not in FORMATS:
+        raise UsageError(
+            f"-o {args.output}: unknown extension {args.output.suffix!r}; use one of {', '.join(FORMATS)}"
+        )
+    root, leaves = build_graph(args)
+    root.label = root.label or "out"
+    if not args.no_backward:
+        root.backward()
+    fields = list(args.fields or ("label", "data", "grad", "local"))
+    if args.formulas and "formula" not in fields:
+        fields.append("formula")
+    highlight = None
+    if args.highlight:
+        if args.highlight not in leaves:
+            raise UsageError(
+                f"--highlight {args.highlight!r}: not a name in EXPR; names: {', '.join(leaves)}"
+            )
+        highlight = list(paths(root, leaves[args.highlight]))
+    try:
+        diagram = draw(
+            root,
+            fields=fields,
+            rankdir=args.rankdir,
+            number_format=args.number_format,
+            theme=args.theme,
+            collapse=args.collapse,
+            highlight=highlight,
+            max_nodes=args.max_nodes,
+        )
+    except (GraphTooLargeError, ValueError) as error:
+        raise UsageError(str(error)) from None
+    if args.output is None:
+        sys.stdout.write(diagram.source)
+        return 0
+    diagram.save(args.output)
+    print(f"wrote {args.output}")
+    return 0
+
+
+# ------------------------------------------------------------------ paths
+
+
+def configure_paths(parser: argparse.ArgumentParser) -> None:
+    add_expression_arguments(parser)
+    parser.add_argument(
+        "--wrt", required=True, metavar="NAME", help="the input whose gradient the paths add up to"
+    )
+    parser.add_argument("--number-format", default=".4f", help="float format spec (default .4f)")
+    parser.add_argument(
+        "--max-paths", type=int, default=50, help="print at most this many paths (default 50)"
+    )
+
+
+def _name(node: Value) -> str:
+    return node.label or node._op or f"{node.data:g}"
+
+
+def _print_path(index: int, path, number: Callable[[float], str]) -> None:
+    route = " → ".join(_name(node) for node in path.nodes)
+    factors = " × ".join(number(f) for f in path.factors) or "1"
+    print(f"  {index:>3}. {route}\n       {factors} = {number(path.product)}")
+
+
+def run_paths(args: argparse.Namespace) -> int:
+    from viz.text import format_number
+
+    root, leaves = build_graph(args)
+    if args.wrt not in leaves:
+        raise UsageError(f"--wrt {args.wrt!r}: not a name in EXPR; names: {', '.join(leaves) or 'none'}")
+    try:
+        format_number(1.0, args.number_format)
+    except ValueError as error:
+        raise UsageError(f"--number-format: {error}") from None
+    if args.max_paths < 0:
+        raise UsageError("--max-paths must be 0 or more")
+
+    def number(value: float) -> str:
+        return format_number(value, args.number_format)
+
+    wrt = leaves[args.wrt]
+    root.backward()
+    total = count_paths(root, wrt)
+    print(f"output = {number(root.data)};  paths from {args.wrt} to the output: {total}")
+    if total > PATH_SUM_LIMIT:
+        shown = min(args.max_paths, PATH_SUM_LIMIT)
+        for index, path in enumerate(itertools.islice(paths(root, wrt), shown), start=1):
+            _print_path(index, path, number)
+        print(f"  … {total - shown} more paths; too many to add up here ({total} > {PATH_SUM_LIMIT})")
+    else:
+        products = []
+        for index, path in enumerate(paths(root, wrt), start=1):
+            products.append(path.product)
+            if index <= args.max_paths:
+                _print_path(index, path, number)
+        if total > args.max_paths:
+            print(f"  … {total - args.max_paths} more paths (--max-paths)")
+        print(f"sum of path products        {number(math.fsum(products))}")
+    print(f"backprop gradient ∂out/∂{args.wrt}  {number(wrt.grad)}")
+    print(
+        f"backprop visits {count_edges(root)} edges once each; the path sum multiplies along {total} path(s)"
+    )
+    return 0
+
+
+# ------------------------------------------------------------------ the table and main
+
+DRAW_EXAMPLES = """examples:
+  pathgrad draw "tanh(x1*w1 + x2*w2 + b)" --at x1=2 x2=0 w1=-3 w2=1 b=6.8814 -o neuron.svg
+  pathgrad draw "cos(w**2) * sin(w**2)" --at w=0.5 --highlight w -o two_paths.png
+  pathgrad draw "x*y + exp(x)" --at x=1 y=2 --formulas --theme print -o graph.pdf
+"""
+
+PATHS_EXAMPLES = """examples:
+  pathgrad paths "tanh(x1*w1 + x2*w2 + b)" --at x1=2 x2=0 w1=-3 w2=1 b=6.8814 --wrt w1
+  pathgrad paths "cos(w**2) * sin(w**2)" --at w=0.5 --wrt w
+"""
+
+COMMANDS: dict[str, Command] = {
+    "draw": Command(
+        "draw", "forward, backward, then draw the graph of EXPR", DRAW_EXAMPLES, configure_draw, run_draw
+    ),
+    "paths": Command(
+        "paths",
+        "list every chain-rule path to an input, and their sum",
+        PATHS_EXAMPLES,
+        configure_paths,
+        run_paths,
+    ),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    examples = "\n".join(command.examples.split("\n", 1)[1] for command in COMMANDS.values())
+    parser = argparse.ArgumentParser(
+        prog="pathgrad",
+        description="Draw computational graphs with every value, gradient and local derivative.",
+        epilog=f"examples:\n{examples}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for command in COMMANDS.values():
+        sub = commands.add_parser(
+            command.name,
+            help=command.help,
+            description=command.help,
+            epilog=command.examples,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        command.configure(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (0 ok, 1 failure, 2 bad input)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    command = COMMANDS[args.command]
+    try:
+        return command.run(args)
+    except UsageError as error:
+        print(f"pathgrad {command.name}: error: {error}", file=sys.stderr)
+        return 2
+    except (RuntimeError, OSError) as error:
+        print(f"pathgrad {command.name}: {error}", file=sys.stderr)
+        return 1

@@ -13,10 +13,12 @@ True
 from viz.diagram import Diagram, GraphvizError, GraphvizNotFoundError
 from viz.draw import draw, draw_dot
 from viz.model import DisplayModel, GraphTooLargeError, build_model
+from viz.network import draw_network
 
 __all__ = [
     "draw",
     "draw_dot",
+    "draw_network",
     "Diagram",
     "GraphvizError",
     "GraphvizNotFoundError",

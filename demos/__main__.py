@@ -13,6 +13,7 @@ from pathlib import Path
 
 DEMOS = [
     "demos.neuron_values",
+    "demos.lecture_figures",
 ]
 
 
@@ -28,6 +29,9 @@ def run(out: Path, quick: bool = False, only: list[str] | None = None) -> dict[s
         for key, value in (result or {}).items():
             print(f"   {key}: {value}")
         findings[name] = result
+    from demos.gallery import write_gallery  # after every demo, so it lists all their files
+
+    print(f"== gallery: {write_gallery(out)}")
     return findings
 
 

@@ -23,8 +23,7 @@ def graph_dot(model: DisplayModel, options: Options, highlights: list[Marked] | 
     """DOT text for ``model``; ``highlights`` colour those nodes/edges and dim the rest."""
     theme = options.theme
     highlights = highlights or []
-    marked_nodes = [m.nodes for m in highlights]
-    marked_edges = [m.edges for m in highlights]
+    marked = [m.nodes | m.edges for m in highlights]  # node and edge ids never coincide
     largest = largest_contribution(model)
     lines = header(theme, options.rankdir, nodesep="0.4", ranksep="0.7")
     grouped = set()
@@ -43,16 +42,14 @@ def graph_dot(model: DisplayModel, options: Options, highlights: list[Marked] | 
                 )
             )
             for member in group.members:
-                lines.extend(
-                    "  " + line for line in node_lines(model.node(member), options, largest, marked_nodes)
-                )
+                lines.extend("  " + line for line in node_lines(model.node(member), options, largest, marked))
                 grouped.add(member)
             lines.append("  }")
     for node in model.nodes:
         if node.id not in grouped:
-            lines.extend(node_lines(node, options, largest, marked_nodes))
+            lines.extend(node_lines(node, options, largest, marked))
     for edge in model.edges:
-        lines.append(edge_line(edge, options, largest, marked_edges))
+        lines.append(edge_line(edge, options, largest, marked))
     lines.append("}")
     return "\n".join(lines) + "\n"
 

@@ -257,8 +257,8 @@ def _neuron_groups(
 
 
 def _neuron_name(a: Value, h: Value, weights: tuple[Value, ...], bias: Value, index: int) -> str:
-    """``L1.N3`` from parameter labels ``L1.N3.w2``; else the node labels; else ``neuron k``."""
+    """``L1.N3`` from parameter labels ``L1.N3.w2`` (as nn names them), else ``neuron k``."""
     for parameter in (*weights, bias):
         if "." in parameter.label:
             return parameter.label.rsplit(".", 1)[0]
-    return h.label or a.label or f"neuron {index + 1}"
+    return f"neuron {index + 1}"

@@ -65,7 +65,7 @@ INTRO = {
 }
 
 
-def _label(name: str, limit: int = 24) -> str:
+def _label(name: str, limit: int = 28) -> str:
     return name if len(name) <= limit else name[: limit - 1] + "…"
 
 

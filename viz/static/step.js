@@ -156,11 +156,11 @@
       answered[state.step - 1] = { ok: false, checked: false, text: "revealed" };
     } else {
       const value = parseNumber(text);
-      const correct = current.lines && current.reveal ? current.reveal.nodes : {};
       const ok = Number.isFinite(value) && Math.abs(value - current.quiz.answer) <= current.quiz.tolerance;
-      const shown = Object.values(correct)[0] ? Object.values(correct)[0].g : "";
+      const shown = Object.values(current.reveal.nodes)[0].g;
       answered[state.step - 1] = { ok: ok, checked: true, text: ok ? "✓ right: " + shown : "✗ not quite: " + shown };
     }
+    $("quiz-input").blur();  // the arrow keys step on again
     render();
   }
 
@@ -230,7 +230,11 @@
   }
 
   // ------------------------------------------------------------ controls
-  function go(step) { state.step = step; render(); }
+  function go(step) {
+    if (step !== state.step) $("quiz-input").value = "";
+    state.step = step;
+    render();
+  }
   function setMode(mode) {
     if (!data.modes.includes(mode)) return;
     stop();
@@ -243,7 +247,7 @@
     if (state.timer) { stop(); render(); return; }
     if (state.step >= timeline().length) state.step = 0;
     state.timer = setInterval(() => {
-      if (state.step >= timeline().length) { stop(); render(); return; }
+      if (state.step + 1 >= timeline().length) stop();
       go(state.step + 1);
     }, Number($("speed").value));
     render();

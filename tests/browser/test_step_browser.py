@@ -1,0 +1,222 @@
+"""The step-through page in headless Chromium: the numbers it shows are the engine's."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from demos.neuron_values import INPUTS, neuron
+from engine import Value, topological_order
+from viz.ids import node_id
+from viz.step import step
+from viz.text import parse_number
+
+pytestmark = pytest.mark.browser
+
+
+def lecture_neuron() -> Value:
+    return neuron(*(Value(v, k) for k, v in INPUTS.items()))
+
+
+def diamond() -> Value:
+    """w feeds y = 2w and z = exp(w); L = y·z: two paths from w to L."""
+    w = Value(1.5, "w")
+    y = w * 2.0
+    y.label = "y"
+    z = w.exp()
+    z.label = "z"
+    loss = y * z
+    loss.label = "L"
+    return loss
+
+
+def ids(root: Value) -> dict[str, Value]:
+    """Each node by its page id, after a fresh backward pass."""
+    for node in topological_order(root):
+        node.grad = None
+    root.backward()
+    return {node_id(i, n.label): n for i, n in enumerate(topological_order(root))}
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("pages")
+    built = {}
+    for name, make in {"neuron": lecture_neuron, "diamond": diamond}.items():
+        built[name] = step(make()).save(folder / f"{name}.html")
+    evil = Value(1.0, "<img src=x onerror=alert(1)>") * Value(2.0, "</script><script>alert(2)</script>")
+    evil.label = "out"
+    built["evil"] = step(evil).save(folder / "evil.html")
+    return built
+
+
+def cell(page, ident: str, field: str) -> str:
+    return page.text(f"[id='{ident}-{field}'] text")
+
+
+def boxes(page) -> list[dict]:
+    return page.page.eval_on_selector_all(
+        ".stepgraph .node rect",
+        "rects => rects.map(r => { const b = r.getBoundingClientRect(); return [r.parentNode.id, b.x, b.y, b.width, b.height]; })",
+    )
+
+
+def test_forward_gives_each_node_its_value_in_topological_order(page, pages):
+    nodes = ids(lecture_neuron())
+    page.open(pages["neuron"], "#mode=forward&step=0")
+    computed = [i for i, n in nodes.items() if n.parents]
+    assert all(cell(page, i, "data") == "data ?" for i in computed)
+    for count, ident in enumerate(computed, 1):
+        page.press("ArrowRight")
+        assert page.counter() == (count, len(computed))
+        assert parse_number(cell(page, ident, "data").split()[-1]) == pytest.approx(
+            nodes[ident].data, abs=5e-4
+        )
+        for k, local in enumerate(nodes[ident].local_grads):
+            assert parse_number(page.text(f"[id='{ident}-in{k}'] text")) == pytest.approx(local, abs=5e-4)
+    assert "o = tanh(n) = tanh(0.881) = 0.707" in page.panel()
+
+
+def test_backward_shows_each_final_grad_and_its_contributions(page, pages):
+    nodes = ids(lecture_neuron())
+    page.open(pages["neuron"])
+    page.press("b")
+    order = list(reversed(list(nodes)))
+    for ident in order:
+        page.press("ArrowRight")
+        assert {"final", "focus"} <= set(page.page.locator(f"[id='{ident}']").get_attribute("class").split())
+        assert parse_number(cell(page, ident, "grad").split()[-1]) == pytest.approx(
+            nodes[ident].grad, abs=5e-4
+        )
+    for ident, node in nodes.items():
+        assert parse_number(cell(page, ident, "grad").split()[-1]) == pytest.approx(node.grad, abs=5e-4)
+    page.press("Home")
+    x1w1 = next(i for i, n in nodes.items() if n.label == "x1*w1")
+    page.press("ArrowRight", order.index(x1w1) + 1)  # x1*w1 pushes into x1 and w1
+    assert "Δ(w1) += ∂x1*w1/∂w1 · Δ(x1*w1) = 2.000 × 0.500 = 1.000" in page.panel()
+
+
+def test_accumulating_nodes_look_different_from_final_ones(page, pages):
+    page.open(pages["diamond"], "#mode=backward&step=2")
+    w = "n0_w"
+    assert "accumulating" in page.page.locator(f"[id='{w}']").get_attribute("class")
+    page.press("End")
+    assert "final" in page.page.locator(f"[id='{w}']").get_attribute("class")
+
+
+def test_path_products_sum_to_the_grad(page, pages):
+    nodes = ids(diamond())
+    page.open(pages["diamond"])
+    page.press("p")
+    page.page.locator("[id='n0_w']").click()
+    products = []
+    while True:
+        page.press("ArrowRight")
+        lines = page.panel()
+        if page.counter()[0] == page.counter()[1]:
+            break
+        products.append(parse_number(lines[2].rsplit("=", 1)[-1]))
+    assert len(products) == 2
+    grad = nodes["n0_w"].grad
+    assert sum(products) == pytest.approx(grad, abs=2e-3)
+    assert any("✓ equal" in line and f"{grad:.3f}" in line for line in lines)
+    assert any("2 paths here; backprop visits 5 edges" in line for line in lines)
+
+
+def test_quiz_checks_answers_and_reveals(page, pages):
+    nodes = ids(lecture_neuron())
+    page.open(pages["neuron"], "#mode=quiz&step=1")
+    root = list(nodes)[-1]
+    assert cell(page, root, "grad") == "grad ?"
+    page.page.fill("#quiz-input", "1")
+    page.page.click("#quiz-check")
+    assert page.text("#quiz-feedback").startswith("✓")
+    assert cell(page, root, "grad") == "grad 1.000"
+    page.press("ArrowRight")  # n: the answer is 0.5
+    page.page.fill("#quiz-input", "0.4")
+    page.page.keyboard.press("Enter")
+    assert page.text("#quiz-feedback").startswith("✗")
+    assert parse_number(cell(page, "n8_n", "grad").split()[-1]) == pytest.approx(nodes["n8_n"].grad, abs=5e-4)
+    page.press("ArrowRight")
+    page.page.get_by_role("button", name="0.500", exact=True).click()
+    assert page.text("#quiz-feedback").startswith("✓")
+    assert page.text("#quiz-score") == "score: 2 of 3 right"
+
+
+def test_nudge_shows_change_next_to_grad_times_h(page, pages):
+    nodes = ids(lecture_neuron())
+    page.open(pages["neuron"], "#mode=nudge&node=n1_w1&h=0.01&step=0")
+    page.press("End")
+    root = list(nodes)[-1]
+    change, predicted = (parse_number(t) for t in cell(page, root, "grad").split(" ≈ "))
+    assert predicted == pytest.approx(nodes["n1_w1"].grad * 0.01, rel=1e-3)
+    x = dict(INPUTS, w1=INPUTS["w1"] + 0.01)
+    exact = math.tanh(x["x1"] * x["w1"] + x["x2"] * x["w2"] + x["b"]) - nodes[root].data
+    assert change == pytest.approx(exact, rel=1e-3)
+
+
+def test_node_boxes_never_move(page, pages):
+    page.open(pages["neuron"])
+    first = boxes(page)
+    assert len(first) == 10
+    for start in (
+        "mode=forward",
+        "mode=backward",
+        "mode=quiz",
+        "mode=paths&node=n0_x1",
+        "mode=nudge&node=n0_x1&h=0.1",
+    ):
+        page.page.evaluate(f"location.hash = '#{start}&step=0'")
+        expect(page.page.locator("#counter")).to_have_text(re.compile(r"^step 0 / [1-9]"))
+        for _ in range(page.counter()[1]):
+            page.press("ArrowRight")
+            assert boxes(page) == first
+
+
+def test_deep_link_opens_the_step_and_stepping_updates_the_hash(page, pages):
+    nodes = ids(lecture_neuron())
+    page.open(pages["neuron"], "#mode=backward&step=4")
+    assert page.counter() == (4, 10)
+    fourth = list(reversed(list(nodes)))[3]
+    assert "focus" in page.page.locator(f"[id='{fourth}']").get_attribute("class")
+    assert page.text("#mode-backward").startswith("Backward") and "active" in page.page.locator(
+        "#mode-backward"
+    ).get_attribute("class")
+    page.press("ArrowRight")
+    assert page.page.evaluate("location.hash") == "#mode=backward&step=5"
+    page.page.evaluate("location.hash = '#mode=paths&node=n1_w1&step=1'")
+    expect(page.page.locator("#counter")).to_have_text("step 1 / 2")
+    assert page.page.locator("#subject-select").input_value() == "n1_w1"
+
+
+def test_play_runs_through_the_steps(page, pages):
+    page.open(pages["diamond"], "#mode=forward&step=0")
+    page.page.select_option("#speed", "300")
+    page.press(" ")
+    expect(page.page.locator("#counter")).to_have_text(re.compile(r"^step 3 / 3$"))
+    assert page.text("#play") == "▶ play"  # stopped at the end by itself
+
+
+def test_a_label_with_markup_shows_as_text_and_runs_nothing(page, pages):
+    page.open(pages["evil"])
+    for key in ("f", "End", "b", "End", "q", "ArrowRight", "p", "n"):
+        page.press(key)
+    assert page.dialogs == []
+    assert page.page.locator("img").count() == 0
+    assert page.page.locator("#graph script, #panel script").count() == 0
+    label = cell(page, node_id(0, "<img src=x onerror=alert(1)>"), "label")
+    assert label == "<img src=x onerror=alert(1)>"
+    page.press("b")
+    page.press("End")
+    assert any("<img src=x onerror=alert(1)>" in line for line in page.panel())
+
+
+def test_the_page_makes_no_network_request(page, pages):
+    page.open(pages["neuron"], "#mode=paths&node=n1_w1&step=2")
+    for key in ("f", "End", "b", "End", "q", "End", "n"):
+        page.press(key)
+    assert page.blocked == []
+    assert all(url.startswith("file://") for url in page.requests)

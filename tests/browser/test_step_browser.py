@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from demos.neuron_values import INPUTS, neuron
 from engine import Value, topological_order
 from viz.ids import node_id
-from viz.step import step
+from viz.stepper import step
 from viz.text import parse_number
 
 pytestmark = pytest.mark.browser

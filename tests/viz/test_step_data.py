@@ -11,7 +11,7 @@ import pytest
 from engine import Value, backward_steps, count_edges, topological_order
 from viz.model import GraphTooLargeError
 from viz.page import script_json
-from viz.step import step
+from viz.stepper import step
 from viz.step_data import text_extents
 from viz.text import parse_number
 

@@ -1,11 +1,14 @@
 r"""``viz.step(root)``: press → and watch backprop, one node, one path, one ``+=`` at a time.
 
-    >>> import viz
     >>> from engine import Value
+    >>> from viz.stepper import step
     >>> x, w = Value(2.0, "x"), Value(-3.0, "w")
     >>> y = (x * w).tanh(); y.label = "y"
-    >>> stepper = viz.step(y)                 # modes: forward, backward, paths, quiz, nudge
-    >>> path = stepper.save("y.html")         # one offline page; in Jupyter it shows inline
+    >>> stepper = step(y)                   # modes: forward, backward, paths, quiz, nudge
+    >>> stepper.data["modes"]
+    ['forward', 'backward', 'paths', 'quiz', 'nudge']
+
+``stepper.save("y.html")`` writes one offline page; in Jupyter the stepper shows inline.
 
 The steps come from the engine's own traversal (``engine.topological_order``,
 ``engine.backward_steps``, ``engine.paths``); the page only replays them. The graph

@@ -14,6 +14,13 @@ from pathlib import Path
 DEMOS = [
     "demos.neuron_values",
     "demos.lecture_figures",
+    "demos.lecture_neuron",
+    "demos.two_paths",
+    "demos.softmax_shortcut",
+    "demos.activation_updates",
+    "demos.moons",
+    "demos.autoencoder_svd",
+    "demos.universal_approximation",
 ]
 
 

@@ -216,9 +216,8 @@ def fit(
                 if callback is not None:
                     callback(record)
                 bar.update()
-                bar.set_postfix(
-                    epoch=epoch + 1, loss=f"{result.loss:.4f}", **({"acc": f"{hit:.0%}"} if measure else {})
-                )
+                shown = {"epoch": epoch + 1, "loss": f"{result.loss:.4f}"}
+                bar.set_postfix(shown | ({"acc": f"{hit:.0%}"} if measure else {}))
             history.loss.append(sum(losses) / len(X))
             if measure:
                 history.accuracy.append(sum(correct) / len(X))

@@ -1,0 +1,174 @@
+"""The expression diagram shows the engine's numbers: data, grad, local derivatives, read back from SVG."""
+
+from __future__ import annotations
+
+import pytest
+from svgtext import element, ids, parse, text, texts
+
+from engine import Value, paths
+from viz import build_model, draw
+from viz.ids import edge_id, field_id, node_id, op_id, output_edge_id
+from viz.text import NOT_COMPUTED, format_number, parse_number
+
+
+def lecture_neuron() -> Value:
+    x1, x2, w1, w2, b = (
+        Value(2.0, "x1"),
+        Value(0.0, "x2"),
+        Value(-3.0, "w1"),
+        Value(1.0, "w2"),
+        Value(6.8813735870195432, "b"),
+    )
+    n = x1 * w1 + x2 * w2 + b
+    n.label = "n"
+    o = n.tanh()
+    o.label = "o"
+    return o
+
+
+def test_before_backward_every_grad_reads_not_computed():
+    o = lecture_neuron()
+    model = build_model(o)
+    svg = parse(draw(o).svg())
+    for node in model.nodes:
+        assert text(svg, field_id(node.id, "grad")) == NOT_COMPUTED
+        assert parse_number(text(svg, field_id(node.id, "data"))) == pytest.approx(node.data, abs=5e-5)
+
+
+def test_after_backward_data_grad_and_local_derivatives_match_the_engine():
+    o = lecture_neuron()
+    o.backward()
+    model = build_model(o)
+    svg = parse(draw(o).svg())
+    for node in model.nodes:
+        assert text(svg, field_id(node.id, "data")) == format_number(node.value.data)
+        assert text(svg, field_id(node.id, "grad")) == format_number(node.value.grad)
+    for edge in model.edges:
+        assert texts(svg, edge.id) == [format_number(edge.local_grad)]
+    w1 = next(n for n in model.nodes if n.label == "w1")
+    assert parse_number(text(svg, field_id(w1.id, "grad"))) == pytest.approx(
+        1.0, abs=1e-4
+    )  # ∂o/∂w1 = x1·(1 − o²)
+
+
+def test_formulas_come_from_the_op_table():
+    x, y = Value(3.0, "x"), Value(-2.0, "y")
+    out = (x * y).tanh()
+    out.backward()
+    model = build_model(out)
+    svg = parse(draw(out, fields=("label", "data", "grad", "local", "formula")).svg())
+    mul = next(n for n in model.nodes if n.op_name == "mul")
+    assert texts(svg, edge_id(mul.id, 0)) == ["b", format_number(-2.0)]  # ∂(a·b)/∂a = b = y
+    assert texts(svg, edge_id(mul.id, 1)) == ["a", format_number(3.0)]
+    assert texts(svg, edge_id(model.root, 0))[0] == "1 − tanh²(a)"
+
+
+def test_ids_are_topological_positions_and_labels_and_a_times_a_has_two_edges():
+    a = Value(3.0, "a")
+    square = a * a
+    square.label = "sq"
+    model = build_model(square)
+    assert [n.id for n in model.nodes] == [node_id(0, "a"), node_id(1, "sq")] == ["n0_a", "n1_sq"]
+    assert [e.id for e in model.edges] == ["n1_sq-in0", "n1_sq-in1"]
+    svg = parse(draw(square).svg())
+    assert {"n0_a", "n1_sq", op_id("n1_sq"), "n1_sq-in0", "n1_sq-in1", output_edge_id("n1_sq")} <= ids(svg)
+    assert element(svg, "n1_sq-in0").get("class") == "edge"
+
+
+def test_dot_is_byte_identical_for_the_same_graph_built_twice():
+    first, second = lecture_neuron(), lecture_neuron()
+    first.backward()
+    second.backward()
+    assert draw(first).source == draw(second).source
+    assert draw(first, collapse=None, theme="print").source == draw(second, theme="print").source
+    assert "0x" not in draw(first).source  # no memory addresses
+
+
+def test_highlighted_path_keeps_its_colour_and_the_rest_is_dimmed():
+    w = Value(0.8, "w")
+    y = w**2
+    out = y.exp() * y.sin()
+    out.backward()
+    first = next(paths(out, w))
+    source = draw(out, highlight=first).source
+    model = build_model(out)
+    on_path = {model.id_of(node) for node in first.nodes}
+    off_path = [n for n in model.nodes if n.id not in on_path]
+    assert off_path, "the second branch is off the first path"
+    from viz.theme import get_theme
+
+    theme = get_theme("projector")
+    for node in off_path:
+        line = next(line for line in source.splitlines() if line.startswith(f'  "{node.id}" '))
+        assert f'color="{theme.dim}"' in line
+    for node_id_ in on_path:
+        line = next(line for line in source.splitlines() if line.startswith(f'  "{node_id_}" '))
+        assert f'color="{theme.highlights[0]}"' in line
+
+
+def test_pad_gives_every_state_the_same_text_width():
+    o = lecture_neuron()
+    before = draw(o, pad=14).source
+    o.backward()
+    after = draw(o, pad=14).source
+    svg = parse(draw(o, pad=14).svg())
+    for node in build_model(o).nodes:
+        raw = texts(svg, field_id(node.id, "grad"))[0]
+        assert len(raw) == 14
+    assert before.count("\u2007") > 0 and after.count("\u2007") > 0
+
+
+def test_node_kinds_look_different():
+    x, w = Value(1.0, "x"), Value(2.0, "w")
+    out = x * w + 3
+    source = draw(out).source
+    from viz.theme import get_theme
+
+    theme = get_theme("projector")
+    model = build_model(out)
+    line = {
+        n.label: next(text for text in source.splitlines() if text.startswith(f'  "{n.id}" '))
+        for n in model.nodes
+        if n.label
+    }
+    assert theme.input_fill in line["x"]
+    assert theme.parameter_fill in line["w"]
+    assert "dashed" in line["3"] and theme.constant_fill in line["3"]
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("theme", "dark", "unknown theme 'dark'"),
+        ("rankdir", "XY", "rankdir: unknown direction"),
+        ("fields", ("data", "colour"), "fields: unknown 'colour'"),
+        ("number_format", "q", "not a valid format spec"),
+        ("collapse", "cells", "collapse: unknown mode"),
+        ("pad", -1, "pad:"),
+    ],
+)
+def test_unknown_option_values_are_clear_errors(option, value, message):
+    with pytest.raises(ValueError, match=message):
+        draw(lecture_neuron(), **{option: value})
+
+
+def test_big_graph_refuses_with_the_count_and_a_suggestion():
+    from viz import GraphTooLargeError
+
+    x = Value(1.0, "x")
+    total = x
+    for _ in range(200):
+        total = total * 1.0001
+    with pytest.raises(GraphTooLargeError, match=r"401 nodes.*collapse='neuron'.*max_nodes=401"):
+        draw(total)
+    assert "digraph" in draw(total, max_nodes=401).source
+
+
+def test_themes_and_directions_render():
+    o = lecture_neuron()
+    o.backward()
+    for theme in ("projector", "light", "print"):
+        svg = parse(draw(o, theme=theme, rankdir="TB").svg())
+        assert text(svg, field_id(build_model(o).root, "data")) == format_number(o.data)
+    assert 'rankdir="TB"' in draw(o, rankdir="TB").source
+    assert "dashed" in draw(o, theme="print").source  # negative contributions dashed in greyscale

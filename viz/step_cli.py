@@ -1,0 +1,83 @@
+"""``pathgrad step EXPR --at ... -o page.html [--mode ...]``: the step-through as an offline page.
+
+The subcommand is one ``viz.cli.Command``; ``register()`` adds it to ``viz.cli.COMMANDS``
+(the command line's table of subcommands). ``main`` registers it and runs the
+command line, so ``python -m viz.step_cli step ...`` works on its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from viz.cli import COMMANDS, Command, UsageError, add_expression_arguments, build_graph
+from viz.cli import main as cli_main
+
+__all__ = ["STEP_COMMAND", "register", "main"]
+
+STEP_EXAMPLES = """examples:
+  pathgrad step "tanh(x1*w1 + x2*w2 + b)" --at x1=2 x2=0 w1=-3 w2=1 b=6.8814 -o neuron.html
+  pathgrad step "cos(w**2) * sin(w**2)" --at w=0.5 --mode paths -o two_paths.html
+"""
+
+
+def configure_step(parser: argparse.ArgumentParser) -> None:
+    from viz.step_data import MODES
+
+    add_expression_arguments(parser)
+    parser.add_argument("-o", "--output", type=Path, required=True, help="the page to write (.html)")
+    parser.add_argument("--mode", choices=MODES, default="forward", help="the mode the page opens in")
+    parser.add_argument("--digits", type=int, default=3, help="decimals shown (default 3)")
+    parser.add_argument("--theme", choices=("projector", "notebook"), default="projector")
+    parser.add_argument("--title", default="", help="the page title")
+    parser.add_argument("--max-nodes", type=int, default=250, help="refuse graphs larger than this")
+
+
+def run_step(args: argparse.Namespace) -> int:
+    from viz.model import GraphTooLargeError
+    from viz.stepper import step
+
+    if args.output.suffix.lower() not in (".html", ".htm"):
+        raise UsageError(f"-o {args.output}: the step-through is a web page; name it with .html")
+    root, _ = build_graph(args)
+    root.label = root.label or "out"
+    try:
+        stepper = step(
+            root,
+            mode=args.mode,
+            digits=args.digits,
+            theme=args.theme,
+            title=args.title or f"Backprop step by step: {args.expression}",
+            max_nodes=args.max_nodes,
+        )
+    except (GraphTooLargeError, ValueError) as error:
+        raise UsageError(str(error)) from None
+    stepper.save(args.output)
+    print(f"wrote {args.output} ({stepper.data['counts']['nodes']} nodes; open it in a browser, press →)")
+    return 0
+
+
+STEP_COMMAND = Command(
+    "step",
+    "write an offline page that steps through forward, backward and paths",
+    STEP_EXAMPLES,
+    configure_step,
+    run_step,
+)
+
+
+def register() -> None:
+    """Add ``step`` to the ``pathgrad`` command line's table (once)."""
+    COMMANDS.setdefault(STEP_COMMAND.name, STEP_COMMAND)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """The ``pathgrad`` command line with ``step`` registered."""
+    register()
+    return cli_main(argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

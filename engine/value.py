@@ -13,8 +13,8 @@ no longer referenced is freed by reference counting at once.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
+from math import isfinite
 from numbers import Real
 from typing import Union
 
@@ -28,12 +28,13 @@ __all__ = ["Value", "Constant", "apply"]
 
 
 def _check_number(data: object, where: str) -> float:
-    if isinstance(data, bool) or not isinstance(data, Real):
-        raise TypeError(f"{where} needs a real number, got {type(data).__name__} {data!r}")
-    number = float(data)
-    if not math.isfinite(number):
-        raise ValueError(f"{where} needs a finite number, got {number!r}")
-    return number
+    if type(data) is not float:  # a plain float, the common case, skips the abstract-class test
+        if isinstance(data, bool) or not isinstance(data, Real):
+            raise TypeError(f"{where} needs a real number, got {type(data).__name__} {data!r}")
+        data = float(data)
+    if not isfinite(data):
+        raise ValueError(f"{where} needs a finite number, got {data!r}")
+    return data
 
 
 class Value:
@@ -201,7 +202,12 @@ class Constant(Value):
 
     def __init__(self, data: Number) -> None:
         number = _check_number(data, "a constant operand")
-        super().__init__(number, f"{number:g}")
+        self.data = number
+        self.grad = None
+        self.label = f"{number:g}"
+        self.parents = ()
+        self.local_grads = ()
+        self.operation = None
 
 
 def _describe(node: Value) -> str:
@@ -218,13 +224,17 @@ def apply(op: Op, *operands: Operand) -> Value:
     domain, or a result that is not a finite number, raises ``DomainError`` naming
     the op and its operands.
     """
-    parents = tuple(o if isinstance(o, Value) else Constant(o) for o in operands)
+    parents = operands
+    for operand in operands:
+        if not isinstance(operand, Value):
+            parents = tuple(o if isinstance(o, Value) else Constant(o) for o in operands)
+            break
     try:
-        data, local_grads = op.evaluate(*[p.data for p in parents])
+        data, local_grads = op.evaluate(*[parent.data for parent in parents])
     except (ArithmeticError, ValueError) as error:
         detail = str(error) if isinstance(error, DomainError) else f"{type(error).__name__}: {error}"
         raise DomainError(f"{op.name}: {detail} [operands: {', '.join(map(_describe, parents))}]") from None
-    if not (math.isfinite(data) and math.isfinite(sum(local_grads))):
+    if not (isfinite(data) and isfinite(sum(local_grads))):
         raise DomainError(
             f"{op.name}: the result {data!r} or a local derivative {local_grads!r} is not finite "
             f"[operands: {', '.join(map(_describe, parents))}]"

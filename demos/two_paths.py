@@ -16,26 +16,12 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from engine import Value, count_paths, paths
-
-
-def build(w: Value) -> Value:
-    """o = exp(w²) · sin(w²), with the lecture's node names."""
-    y = w**2
-    y.label = "y = z = f(w)"
-    p = y.exp()
-    p.label = "p = g(y)"
-    q = y.sin()
-    q.label = "q = h(z)"
-    o = p * q
-    o.label = "o = K(p, q)"
-    return o
+from engine import count_paths, paths
+from viz.figures import two_paths_graph
 
 
 def main(out: Path, quick: bool = False) -> dict:
-    w = Value(0.8, "w")
-    o = build(w)
-    o.backward()
+    o, w = two_paths_graph(0.8)  # the same graph the lecture figure draws
     found = list(paths(o, w))
     lines = [f"w = {w.data}, o = {o.data:.6f}; {count_paths(o, w)} paths from w to o"]
     for number, path in enumerate(found, start=1):

@@ -19,6 +19,20 @@ def _check_size(n: int, minimum: int, name: str) -> None:
         raise ValueError(f"{name}: n must be an int of at least {minimum}, got {n!r}")
 
 
+def _shuffled(X: np.ndarray, y: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    order = rng.permutation(len(X))
+    return X[order], y[order]
+
+
+def _two_classes(
+    first: np.ndarray, second: np.ndarray, noise: float, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """Points ``first`` labelled 0 and ``second`` labelled 1, Gaussian noise added, shuffled."""
+    X = np.concatenate([first, second])
+    y = np.concatenate([np.zeros(len(first), int), np.ones(len(second), int)])
+    return _shuffled(X + rng.normal(scale=noise, size=X.shape), y, rng)
+
+
 def moons(n: int = 100, noise: float = 0.1, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Two interleaving half circles: (cos t, sin t) labelled 0 and (1 − cos t, ½ − sin t) labelled 1.
 
@@ -29,16 +43,9 @@ def moons(n: int = 100, noise: float = 0.1, seed: int = 0) -> tuple[np.ndarray, 
     rng = np.random.default_rng(seed)
     outer, inner = n // 2, n - n // 2
     t_outer, t_inner = np.linspace(0, np.pi, outer), np.linspace(0, np.pi, inner)
-    X = np.concatenate(
-        [
-            np.column_stack([np.cos(t_outer), np.sin(t_outer)]),
-            np.column_stack([1 - np.cos(t_inner), 0.5 - np.sin(t_inner)]),
-        ]
-    )
-    y = np.concatenate([np.zeros(outer, int), np.ones(inner, int)])
-    X += rng.normal(scale=noise, size=X.shape)
-    order = rng.permutation(n)
-    return X[order], y[order]
+    upper = np.column_stack([np.cos(t_outer), np.sin(t_outer)])
+    lower = np.column_stack([1 - np.cos(t_inner), 0.5 - np.sin(t_inner)])
+    return _two_classes(upper, lower, noise, rng)
 
 
 def circles(
@@ -52,16 +59,9 @@ def circles(
     outer, inner = n // 2, n - n // 2
     t_outer = np.linspace(0, 2 * np.pi, outer, endpoint=False)
     t_inner = np.linspace(0, 2 * np.pi, inner, endpoint=False)
-    X = np.concatenate(
-        [
-            np.column_stack([np.cos(t_outer), np.sin(t_outer)]),
-            factor * np.column_stack([np.cos(t_inner), np.sin(t_inner)]),
-        ]
-    )
-    y = np.concatenate([np.zeros(outer, int), np.ones(inner, int)])
-    X += rng.normal(scale=noise, size=X.shape)
-    order = rng.permutation(n)
-    return X[order], y[order]
+    outside = np.column_stack([np.cos(t_outer), np.sin(t_outer)])
+    inside = factor * np.column_stack([np.cos(t_inner), np.sin(t_inner)])
+    return _two_classes(outside, inside, noise, rng)
 
 
 def spirals(
@@ -74,8 +74,7 @@ def spirals(
     r = np.linspace(0.0, 1.0, n)
     angle = 4.0 * r + 2 * np.pi * y / classes + rng.normal(scale=noise, size=n)
     X = np.column_stack([r * np.sin(angle), r * np.cos(angle)])
-    order = rng.permutation(n)
-    return X[order], y[order]
+    return _shuffled(X, y, rng)
 
 
 def xor(n: int = 100, noise: float = 0.15, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -86,8 +85,7 @@ def xor(n: int = 100, noise: float = 0.15, seed: int = 0) -> tuple[np.ndarray, n
     which = np.arange(n) % 4
     X = corners[which] + rng.normal(scale=noise, size=(n, 2))
     y = (which >= 2).astype(int)
-    order = rng.permutation(n)
-    return X[order], y[order]
+    return _shuffled(X, y, rng)
 
 
 def blobs(
@@ -107,8 +105,7 @@ def blobs(
     angles = 2 * np.pi * np.arange(classes) / classes
     centres[:, 0], centres[:, 1] = np.cos(angles), np.sin(angles)
     X = centres[y] + rng.normal(scale=spread, size=(n, dim))
-    order = rng.permutation(n)
-    return X[order], y[order]
+    return _shuffled(X, y, rng)
 
 
 def default_curve(x: np.ndarray) -> np.ndarray:

@@ -48,23 +48,22 @@ class Module:
 
     # ------------------------------------------------------------- structure
 
+    def _attributes_of(self, kind: type) -> Iterator[tuple[str, object]]:
+        """Attributes holding a ``kind``, or a non-empty list of them (numbered ``name.0`` …)."""
+        for name, item in vars(self).items():
+            if isinstance(item, kind):
+                yield name, item
+            elif isinstance(item, (list, tuple)) and item and all(isinstance(v, kind) for v in item):
+                for index, element in enumerate(item):
+                    yield f"{name}.{index}", element
+
     def named_own_parameters(self) -> Iterator[tuple[str, Value]]:
         """The parameters this module holds directly, with their local names."""
-        for name, item in vars(self).items():
-            if isinstance(item, Value):
-                yield name, item
-            elif isinstance(item, (list, tuple)) and item and all(isinstance(v, Value) for v in item):
-                for index, value in enumerate(item):
-                    yield f"{name}.{index}", value
+        return self._attributes_of(Value)
 
     def named_children(self) -> Iterator[tuple[str, Module]]:
         """The modules this module holds directly, with their local names."""
-        for name, item in vars(self).items():
-            if isinstance(item, Module):
-                yield name, item
-            elif isinstance(item, (list, tuple)) and item and all(isinstance(m, Module) for m in item):
-                for index, module in enumerate(item):
-                    yield f"{name}.{index}", module
+        return self._attributes_of(Module)
 
     def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
         """This module and every module inside it, each with its dotted name."""

@@ -303,7 +303,7 @@ class _View:
         lines = []
         for source, ks in sources.items():
             weights = [[self.model.node(g.weights[k]) for g in groups] for k in ks]
-            texts = [f"W{_subscript(position)}  ({len(ks)}×{len(groups)})"]
+            texts = [f"W{_subscript(position)} ({len(ks)}×{len(groups)})"]
             label = self.matrix_label(texts[0], weights)
             edge_ids = f"{target}-from-{source}"
             lines.append(

@@ -96,7 +96,12 @@ def register_engine(name: str, step: StepFunction) -> None:
 def step_function(engine: str) -> StepFunction:
     """The step function of ``engine``; raises ``ValueError`` naming the known engines."""
     if engine not in STEPS and engine in ENGINE_MODULES:
-        importlib.import_module(ENGINE_MODULES[engine])
+        try:
+            importlib.import_module(ENGINE_MODULES[engine])
+        except ModuleNotFoundError as error:
+            if error.name != ENGINE_MODULES[engine]:
+                raise
+            raise ValueError(f"fit: engine {engine!r} is not available: {ENGINE_MODULES[engine]} is missing") from None
     if engine not in STEPS:
         known = ", ".join(sorted({*STEPS, *ENGINE_MODULES}))
         raise ValueError(f"fit: unknown engine {engine!r}; known engines: {known}")

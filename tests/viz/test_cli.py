@@ -1,0 +1,118 @@
+"""The pathgrad command line, run as a subprocess: outputs, exit codes, and no file on bad input."""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from svgtext import parse, text
+
+from viz.text import parse_number
+
+ROOT = Path(__file__).parents[2]
+NEURON = ["tanh(x1*w1 + x2*w2 + b)", "--at", "x1=2", "x2=0", "w1=-3", "w2=1", "b=6.8813735870195432"]
+
+
+def pathgrad(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "viz", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+        timeout=60,
+    )
+
+
+def test_draw_writes_the_neuron_with_its_gradients(tmp_path: Path):
+    target = tmp_path / "neuron.svg"
+    result = pathgrad("draw", *NEURON, "-o", str(target))
+    assert result.returncode == 0, result.stderr
+    svg = parse(target.read_text(encoding="utf-8"))
+    # leaves keep their topological positions: x1 first, w1 second
+    assert parse_number(text(svg, "n1_w1-grad")) == pytest.approx(1.0, abs=1e-4)
+    assert parse_number(text(svg, "n0_x1-grad")) == pytest.approx(-1.5, abs=1e-4)
+    assert parse_number(text(svg, "n9_out-data")) == pytest.approx(math.sqrt(0.5), abs=1e-4)
+
+
+def test_draw_without_output_prints_dot_and_no_backward_shows_not_computed():
+    result = pathgrad("draw", "x*y", "--at", "x=2", "y=3", "--no-backward")
+    assert result.returncode == 0
+    assert result.stdout.startswith("digraph pathgrad {")
+    assert "not computed" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["draw", "x + y", "--at", "x=1"], "no value for 'y'"),
+        (["draw", "x + 1", "--at", "x=1", "z=2"], "'z', which EXPR does not use"),
+        (["draw", "x +* 1", "--at", "x=1"], "column 4"),
+        (["draw", "foo(x)", "--at", "x=1"], "unknown function 'foo'"),
+        (["draw", "log(x)", "--at", "x=0"], "log needs a positive input"),
+        (["draw", "x", "--at", "x=abc"], "'abc' is not a number"),
+        (["draw", "x", "--at", "x"], "write NAME=VALUE"),
+        (["draw", "x", "--at", "x=1", "--theme", "dark"], "invalid choice: 'dark'"),
+        (["draw", "x", "--at", "x=1", "--number-format", "%q"], "not a valid format spec"),
+        (["draw", "x*2", "--at", "x=1", "--highlight", "y"], "--highlight 'y'"),
+        (["paths", "x*2", "--at", "x=1", "--wrt", "y"], "--wrt 'y'"),
+    ],
+)
+def test_bad_input_exits_2_with_a_message_and_writes_nothing(tmp_path: Path, args, message):
+    target = tmp_path / "out.svg"
+    result = pathgrad(*args, "-o", str(target)) if args[0] == "draw" else pathgrad(*args)
+    assert result.returncode == 2, result.stderr
+    assert message in result.stderr
+    assert not target.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_unknown_extension_exits_2_before_any_work(tmp_path: Path):
+    result = pathgrad("draw", "x*2", "--at", "x=1", "-o", str(tmp_path / "g.jpeg"))
+    assert result.returncode == 2 and "unknown extension" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_paths_lists_each_path_and_the_sum_equals_backprop():
+    result = pathgrad("paths", "cos(w**2) * sin(w**2)", "--at", "w=0.5", "--wrt", "w")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "paths from w to the output: 2" in lines[0]
+    assert sum("w → **2 →" in line for line in lines) == 2
+    total = parse_number(next(line for line in lines if line.startswith("sum of path products")).split()[-1])
+    grad = parse_number(next(line for line in lines if line.startswith("backprop gradient")).split()[-1])
+    exact = 2 * 0.5 * math.cos(2 * 0.25)  # d/dw ½ sin(2w²) = 2w cos(2w²)
+    assert total == grad == pytest.approx(exact, abs=5e-5)
+
+
+def test_paths_respects_max_paths():
+    result = pathgrad("paths", "x*x*x", "--at", "x=2", "--wrt", "x", "--max-paths", "1")
+    assert result.returncode == 0
+    assert "… 2 more paths" in result.stdout
+    assert "12.0000" in result.stdout  # 3x² at 2, both as the path sum and the backprop grad
+
+
+def test_help_has_examples():
+    result = pathgrad("--help")
+    assert result.returncode == 0
+    assert "pathgrad draw" in result.stdout and "pathgrad paths" in result.stdout
+    draw_help = pathgrad("draw", "--help").stdout
+    assert "--at" in draw_help and "examples:" in draw_help
+
+
+def test_console_script_is_declared():
+    import tomllib
+
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
+    assert scripts["pathgrad"] == "viz.cli:main"
+
+
+def test_main_returns_exit_codes_in_process(capsys):
+    from viz.cli import main
+
+    assert main(["paths", "x*3", "--at", "x=1", "--wrt", "x"]) == 0
+    assert "3.0000" in capsys.readouterr().out
+    assert main(["paths", "x*3", "--at", "x=1", "--wrt", "q"]) == 2

@@ -229,8 +229,13 @@ def apply(op: Op, *operands: Operand) -> Value:
         if not isinstance(operand, Value):
             parents = tuple(o if isinstance(o, Value) else Constant(o) for o in operands)
             break
-    try:
-        data, local_grads = op.evaluate(*[parent.data for parent in parents])
+    try:  # one and two operands are almost every node: unpacked by hand, as a comprehension costs a third
+        if len(parents) == 2:
+            data, local_grads = op.evaluate(parents[0].data, parents[1].data)
+        elif len(parents) == 1:
+            data, local_grads = op.evaluate(parents[0].data)
+        else:
+            data, local_grads = op.evaluate(*[parent.data for parent in parents])
     except (ArithmeticError, ValueError) as error:
         detail = str(error) if isinstance(error, DomainError) else f"{type(error).__name__}: {error}"
         raise DomainError(f"{op.name}: {detail} [operands: {', '.join(map(_describe, parents))}]") from None

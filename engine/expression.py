@@ -114,19 +114,17 @@ class _Parser:
     # ------------------------------------------------------------- grammar
 
     def expression(self) -> Value | float:
-        left = self.term()
-        while self.peek().kind == "op" and self.peek().text in "+-":
-            operator = self.take()
-            right = self.term()
-            left = self.apply(ops.ADD if operator.text == "+" else ops.SUB, operator, left, right)
-        return left
+        return self.left_associative(self.term, {"+": ops.ADD, "-": ops.SUB})
 
     def term(self) -> Value | float:
-        left = self.unary()
-        while self.peek().kind == "op" and self.peek().text in ("*", "/"):
+        return self.left_associative(self.unary, {"*": ops.MUL, "/": ops.DIV})
+
+    def left_associative(self, operand, operators: dict) -> Value | float:
+        """operand (OPERATOR operand)*, applied left to right."""
+        left = operand()
+        while self.peek().kind == "op" and self.peek().text in operators:
             operator = self.take()
-            right = self.unary()
-            left = self.apply(ops.MUL if operator.text == "*" else ops.DIV, operator, left, right)
+            left = self.apply(operators[operator.text], operator, left, operand())
         return left
 
     def unary(self) -> Value | float:

@@ -179,17 +179,8 @@ def _scalar_dot(
                     label=html_text(text),
                 )
             )
-        caption_y = -(tallest - 1) * UNIT_GAP / 2 - UNIT_GAP * 0.9
         lines.append(
-            f"  {quote(f'caption{layer}')} "
-            + attributes(
-                id=f"caption{layer}",
-                shape="plaintext",
-                pos=f"{x:.1f},{caption_y:.1f}!",
-                fontsize=theme.small_size,
-                fontcolor=theme.neutral,
-                label=html_text(captions[layer]),
-            )
+            _caption(layer, x, -(tallest - 1) * UNIT_GAP / 2 - UNIT_GAP * 0.9, captions[layer], theme)
         )
     values = shape.grads if grads else shape.weights
     largest = max((abs(v) for layer in values or () for n in layer for v in n if v is not None), default=0.0)
@@ -221,6 +212,18 @@ def _scalar_dot(
                 )
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def _caption(layer: int, x: float, y: float, text: str, theme: Theme) -> str:
+    """The caption under a layer, a plain text node ``caption<layer>`` at (x, y)."""
+    return f"  {quote(f'caption{layer}')} " + attributes(
+        id=f"caption{layer}",
+        shape="plaintext",
+        pos=f"{x:.1f},{y:.1f}!",
+        fontsize=theme.small_size,
+        fontcolor=theme.neutral,
+        label=html_text(text),
+    )
 
 
 def _edge_label(edge: str, value: float, start, end, j: int, targets: int, theme: Theme, spec: str) -> str:
@@ -268,17 +271,7 @@ def _vector_dot(shape: NetworkShape, captions: list[str], theme: Theme) -> str:
                 label=f'{html_text(names[layer])}<br/><font point-size="{theme.small_size}">∈ ℝ{subscript}</font>',
             )
         )
-        lines.append(
-            f"  {quote(f'caption{layer}')} "
-            + attributes(
-                id=f"caption{layer}",
-                shape="plaintext",
-                pos=f"{layer * LAYER_GAP:.1f},{-UNIT_GAP * 1.4:.1f}!",
-                fontsize=theme.small_size,
-                fontcolor=theme.neutral,
-                label=html_text(captions[layer]),
-            )
-        )
+        lines.append(_caption(layer, layer * LAYER_GAP, -UNIT_GAP * 1.4, captions[layer], theme))
     for layer in range(1, len(sizes)):
         subscript = _subscript(layer)
         lines.append(

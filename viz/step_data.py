@@ -19,7 +19,7 @@ from viz.step_passes import backward_timeline, forward_timeline, quiz_timeline, 
 from viz.step_paths import MAX_STEPPED_PATHS, paths_timeline
 from viz.step_timeline import line
 
-__all__ = ["MODES", "build_data", "text_extents", "SUBJECT_MODES"]
+__all__ = ["MODES", "build_data", "node_table", "text_extents", "SUBJECT_MODES"]
 
 MODES = ("forward", "backward", "paths", "quiz", "nudge")
 SUBJECT_MODES = ("paths", "nudge")
@@ -69,6 +69,22 @@ def _label(name: str, limit: int = 28) -> str:
     return name if len(name) <= limit else name[: limit - 1] + "…"
 
 
+def node_table(graph: StepGraph) -> dict:
+    """``{"nodes": {id: {name, label, kind, leaf}}, "counts": {nodes, edges}}`` for the page."""
+    return {
+        "nodes": {
+            graph.ids[n]: {
+                "name": graph.names[n],
+                "label": _label(graph.names[n]),
+                "kind": graph.kinds[n],
+                "leaf": n.is_leaf,
+            }
+            for n in graph.order
+        },
+        "counts": {"nodes": len(graph.order), "edges": count_edges(graph.root)},
+    }
+
+
 def build_data(
     graph: StepGraph,
     *,
@@ -112,16 +128,7 @@ def build_data(
         "timelines": {m: timelines[m] for m in modes},
         "subjects": {m: subjects[m] for m in modes if m in SUBJECT_MODES},
         "variants": {"nudge": [f"{h:g}" for h in nudges]} if "nudge" in modes else {},
-        "nodes": {
-            graph.ids[n]: {
-                "name": graph.names[n],
-                "label": _label(graph.names[n]),
-                "kind": graph.kinds[n],
-                "leaf": n.is_leaf,
-            }
-            for n in graph.order
-        },
-        "counts": {"nodes": len(graph.order), "edges": count_edges(graph.root)},
+        **node_table(graph),
     }
 
 

@@ -35,6 +35,8 @@ CHAR_WIDTH = 0.6
 PAD = 8.0
 ROW = 1.45 * FONT
 ARROW = 9.0
+OP_SCALE = 0.8
+"""Size of the op symbol in a box's corner, relative to the node text."""
 MONO = "DejaVu Sans Mono, Menlo, Consolas, Liberation Mono, monospace"
 
 STYLE = f"""
@@ -44,7 +46,7 @@ STYLE = f"""
 .stepgraph .node.parameter rect {{ fill: #D6ECFA; }}
 .stepgraph .node.constant rect {{ fill: #EEEEEE; }}
 .stepgraph .node .label text {{ font-weight: bold; }}
-.stepgraph .node .op {{ font-size: {0.8 * FONT}px; fill: #555; }}
+.stepgraph .node .op {{ font-size: {OP_SCALE * FONT}px; fill: #555; }}
 .stepgraph .edge path {{ fill: none; stroke: #666; stroke-width: 1.6; }}
 .stepgraph .edge polygon {{ fill: #666; stroke: none; }}
 .stepgraph .edge text {{ font-size: {EDGE_FONT}px; fill: #444; }}
@@ -176,7 +178,13 @@ def layout_svg(
         edge_texts: the first text of each edge label.
         edge_chars: the longest text any edge label will show.
     """
-    widths = {ident: CHAR_WIDTH * FONT * chars + 2 * PAD + 0.9 * FONT for ident, chars in node_chars.items()}
+    widths = {}
+    for node in graph.order:
+        ident = graph.ids[node]
+        symbol = len(node.operation.symbol) * OP_SCALE if node.operation is not None else 0.0
+        # the label is centred and the op symbol sits at the left: room for the symbol on both sides
+        chars = max(node_chars[ident], len(node_texts[ident]["label"]) + 2 * symbol + 1)
+        widths[ident] = CHAR_WIDTH * FONT * chars + 2 * PAD
     height = 3 * ROW + PAD
     layouts = [
         _parse_plain(_run_dot(_dot_source(graph, widths, height, edge_chars, rankdir)))

@@ -74,6 +74,39 @@
     }
   }
 
+  // The loss curve of a training page: the exported numbers drawn as a polyline.
+  const SVG_NS = "http://www.w3.org/2000/svg";
+  const chart = data.chart ? drawChart(data.chart) : null;
+  function drawChart(spec) {
+    const box = $("chart");
+    box.hidden = false;
+    $("chart-label").textContent = spec.label;
+    const svg = document.createElementNS(SVG_NS, "svg");
+    const n = spec.values.length;
+    const low = Math.min(...spec.values), high = Math.max(...spec.values);
+    const span = high - low || 1;
+    svg.setAttribute("viewBox", "0 0 " + Math.max(n - 1, 1) + " 100");
+    svg.setAttribute("preserveAspectRatio", "none");
+    const line = document.createElementNS(SVG_NS, "polyline");
+    line.setAttribute("points", spec.values.map((v, i) => i + "," + (95 - 90 * (v - low) / span)).join(" "));
+    svg.appendChild(line);
+    const mark = document.createElementNS(SVG_NS, "line");
+    mark.setAttribute("y1", "0");
+    mark.setAttribute("y2", "100");
+    svg.appendChild(mark);
+    box.appendChild(svg);
+    return mark;
+  }
+  function markChart(current) {
+    if (!chart) return;
+    const it = current && current.values.iteration !== undefined ? current.values.iteration : null;
+    chart.setAttribute("visibility", it === null ? "hidden" : "visible");
+    if (it !== null) {
+      chart.setAttribute("x1", String(it));
+      chart.setAttribute("x2", String(it));
+    }
+  }
+
   function clampStep() {
     const n = timeline().length;
     state.step = Math.max(0, Math.min(state.step, n));
@@ -103,6 +136,7 @@
     const subject = state.subject[state.mode];
     if (subject && nodeEls[subject]) nodeEls[subject].g.classList.add("subject");
     renderPanel(current, k, steps.length, answered);
+    markChart(current);
     renderControls(steps.length);
     writeHash();
   }

@@ -1,0 +1,178 @@
+r"""Training over time: step through ``nn.fit`` iterations on one locked layout.
+
+``fit`` runs as usual; its callback records, after every step, each parameter's value
+and the batch gradient that moved it. Frame k then rebuilds the loss of one chosen
+sample with the parameters as they were *before* step k and runs ``backward`` on it,
+so the graph shows that sample's values and grads, and the panel shows the update
+
+    p ← p − lr · ∂L_batch/∂p     (for SGD; other optimizers: the change they made)
+
+together with the batch loss, drawn as a curve with the current iteration marked.
+Every frame has the same graph (same model, same sample), so the layout never moves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from engine import Value
+from viz.model import DEFAULT_MAX_NODES
+from viz.step_data import node_table
+from viz.step_graph import StepGraph
+from viz.step_passes import data_text, grad_text
+from viz.step_text import number
+from viz.step_timeline import edge_state, line, node_state, step
+from viz.stepper import Stepper, page_from_data
+
+__all__ = ["training_stepper"]
+
+_SHOWN_UPDATES = 6
+
+
+def _sample_loss(model, loss: Callable, x: np.ndarray, y) -> Value:
+    output = model(list(x))
+    root = loss([output], [y])
+    root.label = root.label or "L"
+    model.zero_grad()
+    root.backward()
+    return root
+
+
+def _frame(graph: StepGraph, digits: int) -> tuple[dict, dict]:
+    """Every node's data and grad, every edge's local derivative, as the page shows them."""
+    nodes = {
+        graph.ids[n]: node_state(data_text(n.data, digits), grad_text(n.grad, digits), "final")
+        for n in graph.order
+    }
+    edges = {e.id: edge_state(number(e.local_grad, digits), "known") for e in graph.edges}
+    return nodes, edges
+
+
+def training_stepper(
+    model,
+    X,
+    y,
+    *,
+    loss: str | Callable = "mse",
+    sample: int = 0,
+    every: int = 1,
+    digits: int = 3,
+    max_nodes: int = DEFAULT_MAX_NODES,
+    title: str = "",
+    theme: str = "projector",
+    **fit_options,
+) -> Stepper:
+    """Train ``model`` with ``nn.fit(model, X, y, loss=loss, **fit_options)`` and step through it.
+
+    Args:
+        model: an ``nn`` module (e.g. ``MLP(2, [3, 1])``); it is left trained.
+        X, y: the training data, as for ``fit``.
+        loss: a loss name from ``nn.losses.LOSSES`` or a function, as for ``fit``.
+        sample: the row of X whose loss graph the page shows.
+        every: keep every n-th iteration as a frame (the last one is always kept).
+        fit_options: passed to ``fit`` (``optimizer``, ``epochs``, ``batch_size`` ...).
+    """
+    from nn import fit
+    from nn.losses import LOSSES
+
+    X = np.asarray(X, dtype=float)
+    if not 0 <= sample < len(X):
+        raise ValueError(f"sample {sample} is not a row of X (it has {len(X)} rows)")
+    if every < 1:
+        raise ValueError(f"every must be a positive int, got {every}")
+    loss_function = LOSSES[loss] if isinstance(loss, str) and loss in LOSSES else loss
+    parameters = model.parameters()
+    names = [p.label for p in parameters]
+    before = [[p.data for p in parameters]]
+    batch_grads: list[list[float]] = []
+    records = []
+
+    def record(step_record) -> None:
+        before.append([p.data for p in parameters])
+        batch_grads.append([0.0 if p.grad is None else p.grad for p in parameters])
+        records.append(step_record)
+
+    fit(model, X, y, loss=loss, callback=record, progress=False, **fit_options)
+    if not records:
+        raise ValueError("fit ran no step; nothing to show")
+    kept = sorted({*range(0, len(records), every), len(records) - 1})
+    frames, graph, reference = [], None, None
+    try:
+        for k in kept:
+            for p, value in zip(parameters, before[k]):
+                p.data = value
+            root = _sample_loss(model, loss_function, X[sample], np.asarray(y)[sample])
+            graph = StepGraph(root, max_nodes=max_nodes)
+            if reference is None:
+                reference = list(graph.ids.values())
+            elif list(graph.ids.values()) != reference:
+                raise ValueError(
+                    "the sample's graph changed shape between iterations; cannot lock one layout"
+                )
+            frames.append((k, _frame(graph, digits), root.data))
+    finally:
+        for p, value in zip(parameters, before[-1]):
+            p.data = value
+    by_label = {node.label: graph.ids[node] for node in graph.order if node.label in set(names)}
+    losses = [r.loss for r in records]
+    steps = []
+    for k, (frame_nodes, frame_edges), sample_loss in frames:
+        changes = sorted(
+            range(len(parameters)), key=lambda i: abs(before[k + 1][i] - before[k][i]), reverse=True
+        )[:_SHOWN_UPDATES]
+        lines = [
+            line(
+                "formula",
+                f"batch loss {number(records[k].loss, digits + 1)}   (epoch {records[k].epoch + 1}, lr {records[k].lr:g})",
+            ),
+            line("formula", f"sample {sample}: L = {number(sample_loss, digits + 1)}"),
+            line("head", "largest updates  p ← p − lr · ∂L/∂p"),
+        ]
+        for i in changes:
+            lines.append(
+                line(
+                    "formula",
+                    f"{names[i]}: {number(before[k][i], digits)} − {records[k].lr:g} × {number(batch_grads[k][i], digits)}"
+                    f" → {number(before[k + 1][i], digits)}",
+                )
+            )
+        steps.append(
+            step(
+                f"Iteration {k + 1}/{len(records)}",
+                lines,
+                nodes=frame_nodes,
+                edges=frame_edges,
+                focus=[by_label[names[i]] for i in changes if names[i] in by_label][:3],
+                values={
+                    "iteration": k,
+                    "loss": records[k].loss,
+                    "sample_loss": sample_loss,
+                    "parameters": before[k],
+                },
+            )
+        )
+    initial = {"nodes": frames[0][1][0], "edges": frames[0][1][1]}
+    data = {
+        "title": title or f"Training, {len(records)} iterations: sample {sample}'s graph",
+        "digits": digits,
+        "modes": ["training"],
+        "intro": {
+            "training": [
+                line("head", "Training over time"),
+                line(
+                    "note",
+                    f"Each step is one iteration of fit. The graph is sample {sample}'s loss with the parameters "
+                    "before that iteration; the panel shows the batch loss and the largest updates.",
+                ),
+            ]
+        },
+        "initial": {"training": initial},
+        "timelines": {"training": steps},
+        "subjects": {},
+        "variants": {},
+        "chart": {"label": "batch loss", "values": losses, "steps": [k for k, _, _ in frames]},
+        **node_table(graph),
+    }
+    return Stepper(data, page_from_data(graph, data, "training"), theme=theme)

@@ -236,6 +236,7 @@ def _sum(*xs: float):
 
 def _linear(*xs: float):
     """Σ w_i·x_i + b over operands laid out as (w_1..w_n, x_1..x_n, b)."""
+    _require(len(xs) % 2 == 1, f"needs operands w_1..w_n, x_1..x_n, b (an odd number), got {len(xs)}")
     n = len(xs) // 2
     w, x = xs[:n], xs[n : 2 * n]
     out = xs[-1]

@@ -125,3 +125,12 @@ def test_per_layer_activations_and_no_bias_network():
     model = MLP(2, [3, 3, 2], activation=["tanh", "hardtanh"], output_activation="sigmoid", bias=False)
     assert [a.name for a in model.activations] == ["tanh", "hardtanh", "sigmoid"]
     assert len(model.parameters()) == 2 * 3 + 3 * 3 + 3 * 2
+
+
+def test_the_linear_op_refuses_operands_without_a_bias_slot():
+    from engine import DomainError, apply
+    from engine.ops import LINEAR
+
+    with pytest.raises(DomainError, match="linear: needs operands w_1..w_n, x_1..x_n, b .* got 4"):
+        apply(LINEAR, 1.0, 2.0, 3.0, 4.0)
+    assert apply(LINEAR, 1.0, 2.0, 3.0, 4.0, 0.5).data == 1.0 * 3.0 + 2.0 * 4.0 + 0.5

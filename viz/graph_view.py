@@ -199,7 +199,7 @@ def edge_line(
             texts.append(options.number(edge.local_grad))
     label = None
     if texts:
-        font_colour = theme.dim if dimmed else theme.foreground
+        font_colour = theme.dim if dimmed else (colour or theme.sign_colour(edge.contribution)).split(":")[0]
         label = f'<font color="{font_colour}">{"<br/>".join(html_text(t) for t in texts)}</font>'
     pen = theme.pen_width(edge.contribution, largest)
     return f"  {quote(source or edge.parent)} -> {quote(target or op_id(edge.child))} " + attributes(

@@ -208,7 +208,7 @@ class _View:
             if n.id not in self.hidden and n.id not in self.neuron_of and n.id not in self.absorbed
         ]
         check_size(len(layers) + len(others) + 1, max_nodes, "boxes in the layer view")
-        lines = header(self.theme, self.options.rankdir, nodesep="0.6", ranksep="1.6")
+        lines = header(self.theme, self.options.rankdir, nodesep="0.6", ranksep="1.0")
         if inputs:
             lines.append(
                 '  "vector_x" ' + attributes(id="vector_x", shape="plain", label=self.input_box(inputs))

@@ -9,6 +9,7 @@ r"""The figures of the lecture notes on multilayer networks and backpropagation,
 ``two_paths()``            the chain rule on a graph with two paths from w to o, highlighted
 ``pre_post_activation()``  Figure 1.1: a = Σ w·x + b and h = Φ(a) within one neuron
 ``micrograd_neuron()``     the micrograd lecture's neuron o = tanh(x1·w1 + x2·w2 + b)
+``collapsed_view(mode)``   an nn.MLP's graph as neuron boxes or as layers of vector units
 =========================  ====================================================
 
 Each returns a ``viz.Diagram``; ``demos.lecture_figures`` saves them all as SVG and PNG.
@@ -36,6 +37,8 @@ __all__ = [
     "pre_post_activation",
     "micrograd_neuron_graph",
     "micrograd_neuron",
+    "small_mlp_loss",
+    "collapsed_view",
     "FIGURES",
 ]
 
@@ -57,13 +60,15 @@ def network_without_bias() -> Diagram:
 
 
 def scalar_units() -> Diagram:
-    """Figure (c): scalar units x, h₁, h₂, o, one circle each."""
-    return draw_network(list(LECTURE_SIZES), bias=False, captions=["x", "h₁", "h₂", "o"])
+    """Figure (c): scalar units x, h₁, h₂, o, one circle each, captioned with their counts (pair of (d))."""
+    names = ["x", *(f"h{'₁₂₃₄₅₆₇₈₉'[r - 1]}" for r in range(1, len(LECTURE_SIZES) - 1)), "o"]
+    captions = [f"{name}: {size} unit{'s' if size > 1 else ''}" for name, size in zip(names, LECTURE_SIZES)]
+    return draw_network(list(LECTURE_SIZES), bias=False, captions=captions)
 
 
 def vector_units() -> Diagram:
     """Figure (d): the same network with vector units and the matrices W₁, W₂, W₃ between them."""
-    return draw_network(list(LECTURE_SIZES), vector=True, captions=["x", "h₁", "h₂", "o"])
+    return draw_network(list(LECTURE_SIZES), vector=True)
 
 
 def autoencoder() -> Diagram:
@@ -145,6 +150,24 @@ def micrograd_neuron() -> Diagram:
     return draw(micrograd_neuron_graph())
 
 
+def small_mlp_loss() -> Value:
+    """L = (o − 1)² for an nn.MLP 2-3-2-1 with tanh hidden layers (fixed seed), after backward()."""
+    import random
+
+    from nn import MLP
+
+    model = MLP(2, [3, 2, 1], activation="tanh", rng=random.Random(0))
+    loss = (model([0.5, -1.5]) - 1.0) ** 2
+    loss.label = "L"
+    loss.backward()
+    return loss
+
+
+def collapsed_view(collapse: str = "neuron", rankdir: str = "LR") -> Diagram:
+    """A small MLP's graph collapsed into neurons (a, h, Φ'(a), δ, Δ) or layers (vectors, W and ∂L/∂W)."""
+    return draw(small_mlp_loss(), collapse=collapse, rankdir=rankdir)
+
+
 FIGURES = {
     "figure_a_network_with_bias": network_with_bias,
     "figure_b_network_without_bias": network_without_bias,
@@ -157,5 +180,7 @@ FIGURES = {
     "figure_1_1_pre_post_activation": pre_post_activation,
     "figure_1_1_neuron_box": lambda: pre_post_activation("neuron"),
     "micrograd_neuron": micrograd_neuron,
+    "mlp_neuron_view": collapsed_view,
+    "mlp_layer_view": lambda: collapsed_view("layer", rankdir="TB"),
 }
 """Every lecture figure by file name."""

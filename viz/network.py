@@ -271,7 +271,7 @@ def _vector_dot(shape: NetworkShape, captions: list[str], theme: Theme) -> str:
                 label=f'{html_text(names[layer])}<br/><font point-size="{theme.small_size}">∈ ℝ{subscript}</font>',
             )
         )
-        lines.append(_caption(layer, layer * LAYER_GAP, -UNIT_GAP * 1.4, captions[layer], theme))
+        lines.append(_caption(layer, layer * LAYER_GAP, -UNIT_GAP * 0.9, captions[layer], theme))
     for layer in range(1, len(sizes)):
         subscript = _subscript(layer)
         lines.append(

@@ -82,7 +82,13 @@ def test_figure_b_network_without_bias():
 
 def test_figure_c_scalar_units():
     svg = render("figure_c_scalar_units")
-    assert [texts(svg, f"caption{k}")[0] for k in range(4)] == ["x", "h₁", "h₂", "o"]
+    assert [texts(svg, f"caption{k}")[0] for k in range(4)] == [
+        "x: 4 units",
+        "h₁: 3 units",
+        "h₂: 3 units",
+        "o: 1 unit",
+    ]
+    assert [texts(svg, unit)[0] for unit in ("x1", "L1_N1", "L2_N3", "L3_N1")] == ["x₁", "h₁", "h₃", "o₁"]
 
 
 def test_figure_d_vector_units():
@@ -141,3 +147,17 @@ def test_micrograd_neuron_matches_the_lecture_numbers():
     assert texts(svg, field_id(by_label["o"].id, "data")) == ["0.7071"]
     assert texts(svg, field_id(by_label["x1"].id, "grad")) == [format_number(-1.5)]
     assert texts(svg, field_id(by_label["w1"].id, "grad")) == ["1.0000"]
+
+
+def test_mlp_collapsed_views_show_layers_and_neurons():
+    from viz import build_model
+    from viz.figures import small_mlp_loss
+    from viz.ids import field_id
+
+    display = build_model(small_mlp_loss())
+    layer_svg, neuron_svg = render("mlp_layer_view"), render("mlp_neuron_view")
+    assert {"layer_L1", "layer_L2", "layer_L3"} <= ids(layer_svg)
+    for group in display.groups:
+        a = display.node(group.a).value
+        for svg in (layer_svg, neuron_svg):
+            assert texts(svg, field_id(group.a, "grad")) == [format_number(a.grad)]

@@ -3,13 +3,15 @@
 Each subcommand is one entry of ``COMMANDS``: a ``Command`` with its name, a one-line
 help, examples, a ``configure(parser)`` that adds its arguments and a ``run(args)``
 that returns the exit code. Adding a subcommand is writing those two functions and
-one line in the table. A ``UsageError`` (bad input) prints ``pathgrad <cmd>: error:
+one line in the table (or, from another module, a ``register()`` that adds it, and
+the module's name in ``REGISTERED_ELSEWHERE``). A ``UsageError`` (bad input) prints ``pathgrad <cmd>: error:
 ...`` and exits with 2, like argparse's own errors; nothing is written then.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import itertools
 import math
 import sys
@@ -263,7 +265,13 @@ COMMANDS: dict[str, Command] = {
 }
 
 
+REGISTERED_ELSEWHERE = ("viz.step_cli",)
+"""Modules whose ``register()`` adds their subcommands to ``COMMANDS`` (``step``: the step-through page)."""
+
+
 def build_parser() -> argparse.ArgumentParser:
+    for module in REGISTERED_ELSEWHERE:
+        importlib.import_module(module).register()
     examples = "\n".join(command.examples.split("\n", 1)[1] for command in COMMANDS.values())
     parser = argparse.ArgumentParser(
         prog="pathgrad",

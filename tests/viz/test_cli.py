@@ -116,3 +116,8 @@ def test_main_returns_exit_codes_in_process(capsys):
     assert main(["paths", "x*3", "--at", "x=1", "--wrt", "x"]) == 0
     assert "3.0000" in capsys.readouterr().out
     assert main(["paths", "x*3", "--at", "x=1", "--wrt", "q"]) == 2
+
+
+def test_step_subcommand_registered_from_its_module_is_listed():
+    result = pathgrad("--help")
+    assert "step" in result.stdout

@@ -41,17 +41,21 @@ def topological_order(root: Value) -> list[Value]:
     """
     order: list[Value] = []
     seen = {root}
-    stack = [(root, iter(root.parents))]
-    while stack:
-        node, unvisited = stack[-1]
-        for parent in unvisited:
+    path = [root]  # the nodes being visited, root first ...
+    unvisited = [iter(root.parents)]  # ... and, for each, the parents it has still to look at
+    while path:
+        for parent in unvisited[-1]:
             if parent not in seen:
                 seen.add(parent)
-                stack.append((parent, iter(parent.parents)))
+                if not parent.parents:  # a leaf has nothing to visit: it is done at once
+                    order.append(parent)
+                    continue
+                path.append(parent)
+                unvisited.append(iter(parent.parents))
                 break
         else:
-            stack.pop()
-            order.append(node)
+            unvisited.pop()
+            order.append(path.pop())
     return order
 
 

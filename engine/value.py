@@ -227,7 +227,7 @@ def apply(op: Op, *operands: Operand) -> Value:
     parents = operands
     for operand in operands:
         if not isinstance(operand, Value):
-            parents = tuple(o if isinstance(o, Value) else Constant(o) for o in operands)
+            parents = tuple([o if isinstance(o, Value) else Constant(o) for o in operands])
             break
     try:  # one and two operands are almost every node: unpacked by hand, as a comprehension costs a third
         if len(parents) == 2:

@@ -66,7 +66,7 @@ def largest_contribution(model: DisplayModel) -> float:
 def _group_title(name: str, activation: str, theme: Theme) -> str:
     """A cluster's title: the neuron's name and its activation."""
     suffix = f" · {activation}" if activation else " · linear"
-    return f'<font point-size="{theme.small_size}" color="{theme.neutral}">{html_text(name + suffix)}</font>'
+    return f'<font color="{theme.neutral}">{html_text(name + suffix)}</font>'
 
 
 def _style(ids: tuple[str, ...], marked: list[frozenset[str]], theme: Theme) -> tuple[str | None, bool]:

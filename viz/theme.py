@@ -7,7 +7,7 @@ greyscale and tells signs apart by line style (solid positive, dashed negative).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 __all__ = ["Theme", "THEMES", "get_theme", "OKABE_ITO"]
 
@@ -94,36 +94,28 @@ PROJECTOR = Theme(
     max_pen=9.0,
 )
 
-LIGHT = Theme(
+LIGHT = replace(
+    PROJECTOR,
     name="light",
-    font="DejaVu Sans,Helvetica,Arial,sans-serif",
     font_size=14,
     small_size=11,
     edge_font_size=12,
-    background="#FFFFFF",
     foreground="#222222",
-    positive=OKABE_ITO["blue"],
-    negative=OKABE_ITO["vermillion"],
     neutral="#777777",
     dim="#D4D4D4",
     input_fill="#FFF8DC",
     parameter_fill="#E8F4FB",
     constant_fill="#F2F2F2",
-    result_fill="#FFFFFF",
     op_fill="#F6F6F6",
     group_fill="#FAFAFA",
-    highlights=PROJECTOR.highlights,
     min_pen=1.0,
     max_pen=5.0,
 )
 
-PRINT = Theme(
+PRINT = replace(
+    LIGHT,
     name="print",
     font="DejaVu Serif,Times,serif",
-    font_size=14,
-    small_size=11,
-    edge_font_size=12,
-    background="#FFFFFF",
     foreground="#000000",
     positive="#000000",
     negative="#000000",
@@ -132,7 +124,6 @@ PRINT = Theme(
     input_fill="#FFFFFF",
     parameter_fill="#E6E6E6",
     constant_fill="#F4F4F4",
-    result_fill="#FFFFFF",
     op_fill="#FFFFFF",
     group_fill="#F8F8F8",
     highlights=("#000000", "#555555", "#888888"),

@@ -138,14 +138,19 @@ def _timelines(data: dict):
 
 
 def text_extents(data: dict) -> tuple[dict[str, int], int]:
-    """The longest text each node box and any edge label will ever show (one layout fits all)."""
-    node_chars = {ident: len(info["label"]) + 2 for ident, info in data["nodes"].items()}
+    """The longest text each cell (``<id>-data``, ``<id>-grad``) and any edge label will ever show.
+
+    Boxes sized from these fit every state of every step: one layout fits all.
+    """
+    cell_chars = {f"{ident}-{field}": 1 for ident in data["nodes"] for field in ("data", "grad")}
     edge_chars = 1
 
     def grow(changes: dict) -> None:
         nonlocal edge_chars
         for ident, state in changes.get("nodes", {}).items():
-            node_chars[ident] = max(node_chars[ident], len(state.get("d", "")), len(state.get("g", "")))
+            for key, field in (("d", "data"), ("g", "grad")):
+                cell = f"{ident}-{field}"
+                cell_chars[cell] = max(cell_chars[cell], len(state.get(key, "")))
         for state in changes.get("edges", {}).values():
             edge_chars = max(edge_chars, len(state.get("t", "")))
 
@@ -155,4 +160,4 @@ def text_extents(data: dict) -> tuple[dict[str, int], int]:
         for step in timeline:
             grow(step)
             grow(step.get("reveal", {}))
-    return node_chars, edge_chars
+    return cell_chars, edge_chars

@@ -21,9 +21,8 @@ import math
 import shutil
 import subprocess
 
-from engine import Value
 from viz.diagram import INSTALL_HELP, GraphvizError, GraphvizNotFoundError
-from viz.step_graph import StepGraph
+from viz.step_boxes import Box, View
 
 __all__ = ["layout_svg", "FONT", "CHAR_WIDTH"]
 
@@ -40,7 +39,7 @@ OP_SCALE = 0.8
 MONO = "DejaVu Sans Mono, Menlo, Consolas, Liberation Mono, monospace"
 
 STYLE = f"""
-.stepgraph text {{ font-family: {MONO}; fill: #111; }}
+.stepgraph text {{ font-family: {MONO}; font-size: {FONT:g}px; fill: #111; }}
 .stepgraph .node rect {{ fill: #fff; stroke: #333; stroke-width: 1.5; }}
 .stepgraph .node.input rect {{ fill: #FFF3C4; }}
 .stepgraph .node.parameter rect {{ fill: #D6ECFA; }}
@@ -54,7 +53,7 @@ STYLE = f"""
 
 
 def _dot_source(
-    graph: StepGraph, widths: dict[str, float], height: float, edge_chars: int, rankdir: str
+    view: View, widths: dict[str, float], heights: dict[str, float], edge_chars: int, rankdir: str
 ) -> str:
     lines = [
         "digraph stepper {",
@@ -62,12 +61,11 @@ def _dot_source(
         '  node [shape=box, fixedsize=true, label=""];',
         f'  edge [fontname="Courier", fontsize={EDGE_FONT:g}, arrowsize=1];',
     ]
-    for node in graph.order:
-        ident = graph.ids[node]
-        lines.append(f'  "{ident}" [width={widths[ident] / 72:.4f}, height={height / 72:.4f}];')
+    for box in view.boxes:
+        lines.append(f'  "{box.id}" [width={widths[box.id] / 72:.4f}, height={heights[box.id] / 72:.4f}];')
     placeholder = "0" * edge_chars
-    for edge in graph.edges:
-        lines.append(f'  "{edge.parent}" -> "{edge.child}" [id="{edge.id}", label="{placeholder}"];')
+    for ident, tail, head in view.edges:
+        lines.append(f'  "{tail}" -> "{head}" [id="{ident}", label="{placeholder}"];')
     lines.append("}")
     return "\n".join(lines)
 
@@ -113,28 +111,42 @@ def _text(x: float, y: float, content: str, cls: str = "") -> str:
     return f'<text{klass} x="{x:.1f}" y="{y:.1f}" text-anchor="middle" dominant-baseline="central">{html.escape(content)}</text>'
 
 
-def _node_svg(graph: StepGraph, node: Value, box: tuple, flip: float, texts: dict[str, str]) -> str:
-    ident = graph.ids[node]
-    cx, cy, w, h = box
+def _cells(box: Box, chars: dict[str, int]) -> list[list[tuple[str, int]]]:
+    """Each row's cells as (cell id, characters): one cell, or a node's data and grad side by side."""
+    fields = {"pair": ("data", "grad"), "data": ("data",), "grad": ("grad",)}
+    return [[(f"{node}-{f}", chars[f"{node}-{f}"]) for f in fields[field]] for node, field in box.rows]
+
+
+def _box_width(box: Box, chars: dict[str, int]) -> float:
+    """Room for the widest row, and for the header centred with the op symbol at its left."""
+    widest = max(sum(c for _, c in row) + 2 * (len(row) - 1) for row in _cells(box, chars))
+    header = len(box.header) + 2 * OP_SCALE * len(box.symbol) + (1 if box.symbol else 0)
+    return CHAR_WIDTH * FONT * max(widest, header) + 2 * PAD
+
+
+def _box_svg(box: Box, place: tuple, flip: float, chars: dict[str, int], texts: dict[str, str]) -> str:
+    cx, cy, w, h = place
     x, y = cx - w / 2, flip - cy - h / 2
-    kind = graph.kinds[node]
-    root = " root" if node is graph.root else ""
     parts = [
-        f'<g id="{ident}" class="node {kind}{root}" data-name="{html.escape(graph.names[node], quote=True)}">',
-        f"<title>{html.escape(graph.names[node])}</title>",
+        f'<g id="{box.id}" class="{box.classes}" data-name="{html.escape(box.title, quote=True)}">',
+        f"<title>{html.escape(box.title)}</title>",
         f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" rx="6"/>',
+        f'<g id="{box.id}-label" class="field label">{_text(cx, y + PAD / 2 + ROW / 2, box.header)}</g>',
+        f'<line class="rule" x1="{x:.1f}" y1="{y + PAD / 2 + ROW:.1f}" x2="{x + w:.1f}" y2="{y + PAD / 2 + ROW:.1f}"/>',
     ]
-    for row, field in enumerate(("label", "data", "grad")):
-        ty = y + PAD / 2 + ROW * (row + 0.5)
-        parts.append(f'<g id="{ident}-{field}" class="field {field}">{_text(cx, ty, texts[field])}</g>')
-    if node.operation is not None:
-        symbol = node.operation.symbol
+    if box.symbol:
         parts.append(
-            f'<text class="op" x="{x + 5:.1f}" y="{y + PAD / 2 + ROW * 0.5:.1f}" dominant-baseline="central">{html.escape(symbol)}</text>'
+            f'<text class="op" x="{x + 5:.1f}" y="{y + PAD / 2 + ROW / 2:.1f}" dominant-baseline="central">'
+            f"{html.escape(box.symbol)}</text>"
         )
-    parts.append(
-        f'<line class="rule" x1="{x:.1f}" y1="{y + PAD / 2 + ROW:.1f}" x2="{x + w:.1f}" y2="{y + PAD / 2 + ROW:.1f}"/>'
-    )
+    for r, row in enumerate(_cells(box, chars), 1):
+        ty = y + PAD / 2 + ROW * (r + 0.5)
+        share = w / len(row)
+        for k, (cell, _) in enumerate(row):
+            field = cell.rsplit("-", 1)[1]
+            parts.append(
+                f'<g id="{cell}" class="field {field}">{_text(x + share * (k + 0.5), ty, texts.get(cell, ""))}</g>'
+            )
     parts.append("</g>")
     return "".join(parts)
 
@@ -160,54 +172,45 @@ def _edge_svg(ident: str, points: list[tuple], label: tuple | None, flip: float,
 
 
 def layout_svg(
-    graph: StepGraph,
-    node_texts: dict[str, dict[str, str]],
-    node_chars: dict[str, int],
+    view: View,
+    texts: dict[str, str],
+    chars: dict[str, int],
     edge_texts: dict[str, str],
     edge_chars: int,
     aspect: float = 1.3,
 ) -> str:
-    """The SVG of ``graph``: boxes sized for ``node_chars`` characters, showing ``node_texts``.
+    """The SVG of ``view``: boxes sized for the longest text any step puts in them.
 
     Lays the graph out left-to-right and top-to-bottom and keeps the one that shows
     bigger in an area ``aspect`` times as wide as high (the page's graph pane).
 
     Args:
-        node_texts: ``{node_id: {"label": ..., "data": ..., "grad": ...}}`` shown at first.
-        node_chars: the longest text each node will ever show.
+        texts: the first text of every cell, by cell id (``n3_w1-data``).
+        chars: the longest text each cell will ever show, by cell id.
         edge_texts: the first text of each edge label.
         edge_chars: the longest text any edge label will show.
     """
-    widths = {}
-    for node in graph.order:
-        ident = graph.ids[node]
-        symbol = len(node.operation.symbol) * OP_SCALE if node.operation is not None else 0.0
-        # the label is centred and the op symbol sits at the left: room for the symbol on both sides
-        chars = max(node_chars[ident], len(node_texts[ident]["label"]) + 2 * symbol + 1)
-        widths[ident] = CHAR_WIDTH * FONT * chars + 2 * PAD
-    height = 3 * ROW + PAD
+    widths = {box.id: _box_width(box, chars) for box in view.boxes}
+    heights = {box.id: (len(box.rows) + 1) * ROW + PAD for box in view.boxes}
     layouts = [
-        _parse_plain(_run_dot(_dot_source(graph, widths, height, edge_chars, rankdir)))
+        _parse_plain(_run_dot(_dot_source(view, widths, heights, edge_chars, rankdir)))
         for rankdir in ("LR", "TB")
     ]
-    width, total, boxes, splines = max(layouts, key=lambda layout: min(aspect / layout[0], 1.0 / layout[1]))
+    width, total, places, splines = max(layouts, key=lambda layout: min(aspect / layout[0], 1.0 / layout[1]))
     by_pair: dict[tuple[str, str], list[tuple]] = {}
     for tail, head, points, label in splines:
         by_pair.setdefault((tail, head), []).append((points, label))
     body = []
-    for edge in graph.edges:
-        queue = by_pair.get((edge.parent, edge.child))
+    for ident, tail, head in view.edges:
+        queue = by_pair.get((tail, head))
         if not queue:
-            raise GraphvizError(f"dot did not lay out the edge {edge.id}")
+            raise GraphvizError(f"dot did not lay out the edge {ident}")
         points, label = queue.pop(0)
-        body.append(_edge_svg(edge.id, points, label, total, edge_texts[edge.id]))
+        body.append(_edge_svg(ident, points, label, total, edge_texts.get(ident, "")))
+    body += [_box_svg(box, places[box.id], total, chars, texts) for box in view.boxes]
     margin = 6.0
-    body += [
-        _node_svg(graph, node, boxes[graph.ids[node]], total, node_texts[graph.ids[node]])
-        for node in graph.order
-    ]
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="stepgraph" viewBox="{-margin:.1f} {-margin:.1f} '
-        f'{width + 2 * margin:.1f} {total + 2 * margin:.1f}" width="{width + 2 * margin:.0f}pt" height="{total + 2 * margin:.0f}pt">'
-        f"<style>{STYLE}</style>" + "".join(body) + "</svg>"
+        f'{width + 2 * margin:.1f} {total + 2 * margin:.1f}" width="{width + 2 * margin:.0f}pt" '
+        f'height="{total + 2 * margin:.0f}pt"><style>{STYLE}</style>' + "".join(body) + "</svg>"
     )

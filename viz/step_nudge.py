@@ -66,7 +66,7 @@ def nudge_timeline(graph: StepGraph, leaf: Value, h: float, digits: int) -> list
             ],
             nodes={
                 graph.ids[leaf]: node_state(
-                    f"data {number(leaf.data + h, digits)}", f"{signed(h)} = h", "nudged"
+                    f"data {number(leaf.data + h, digits)}", f"h = {signed(h, 3)}", "nudged"
                 )
             },
             focus=[graph.ids[leaf]],
@@ -78,10 +78,10 @@ def nudge_timeline(graph: StepGraph, leaf: Value, h: float, digits: int) -> list
         after, d = values[node], graph.names[node]
         predicted = tangent[node] * h
         if after is None:
-            shown, change_text, change = "undefined", "undefined", None
+            shown, change_text, change, cell_change = "undefined", "undefined", None, "undefined"
         else:
             change = after - node.data
-            shown, change_text = number(after, digits), signed(change)
+            shown, change_text, cell_change = number(after, digits), signed(change), signed(change, 3)
         lines = [
             line("formula", f"{d}: {number(node.data, digits)} → {shown}   change {change_text}"),
             line(
@@ -97,7 +97,7 @@ def nudge_timeline(graph: StepGraph, leaf: Value, h: float, digits: int) -> list
                 lines,
                 nodes={
                     graph.ids[node]: node_state(
-                        f"data {shown}", f"{change_text} ≈ {signed(predicted)}", "nudged"
+                        f"data {shown}", f"{cell_change} ≈ {signed(predicted, 3)}", "nudged"
                     )
                 },
                 focus=[graph.ids[node]],

@@ -25,6 +25,7 @@ from engine import Value
 from viz.diagram import write_atomically
 from viz.model import DEFAULT_MAX_NODES
 from viz.page import build_page, iframe
+from viz.step_boxes import expanded_view, neuron_view, relabel
 from viz.step_data import MODES, build_data, text_extents
 from viz.step_graph import StepGraph
 from viz.step_layout import layout_svg
@@ -80,23 +81,30 @@ class Stepper:
         return f"<Stepper {self.data['title']!r}: {counts['nodes']} nodes, modes {', '.join(self.data['modes'])}>"
 
 
-def page_from_data(graph: StepGraph, data: dict, first_state: str) -> str:
-    """Lay ``graph`` out once, with boxes wide enough for every text ``data`` will show.
+def page_from_data(graph: StepGraph, data: dict, first_state: str, view: str = "expanded") -> str:
+    """Lay ``graph`` out once, in ``view``, with room for every text ``data`` will show.
 
-    ``first_state`` names the mode whose initial state the static SVG shows.
+    ``first_state`` names the mode whose initial state the static SVG shows. The
+    neuron view rewrites the cell words of ``data`` (a, δ, h, Δ) and records which
+    box draws each node in ``data["boxes"]``.
     """
+    labels = {ident: info["label"] for ident, info in data["nodes"].items()}
+    if view == "neuron":
+        boxes = neuron_view(graph, labels)
+        relabel(data, boxes.prefixes)
+    elif view == "expanded":
+        boxes = expanded_view(graph, labels)
+    else:
+        raise ValueError(f"unknown view {view!r}; views: 'expanded', 'neuron'")
+    data["boxes"] = boxes.box_of
+    data["owners"] = sorted(boxes.prefixes)
     node_chars, edge_chars = text_extents(data)
     initial = data["initial"][first_state]
-    node_texts = {
-        ident: {
-            "label": info["label"],
-            "data": initial["nodes"][ident].get("d", ""),
-            "grad": initial["nodes"][ident].get("g", ""),
-        }
-        for ident, info in data["nodes"].items()
-    }
+    texts = {}
+    for ident, state in initial["nodes"].items():
+        texts[f"{ident}-data"], texts[f"{ident}-grad"] = state.get("d", ""), state.get("g", "")
     edge_texts = {ident: state.get("t", "") for ident, state in initial["edges"].items()}
-    return layout_svg(graph, node_texts, node_chars, edge_texts, edge_chars)
+    return layout_svg(boxes, texts, node_chars, edge_texts, edge_chars)
 
 
 def step(
@@ -110,6 +118,7 @@ def step(
     max_nodes: int = DEFAULT_MAX_NODES,
     title: str = "",
     theme: str = "projector",
+    view: str = "expanded",
 ) -> Stepper:
     """A step-through of ``root``'s graph (runs one fresh backward pass on it).
 
@@ -123,6 +132,8 @@ def step(
         max_nodes: larger graphs raise ``viz.model.GraphTooLargeError`` suggesting a collapsed view.
         title: the page title (default from the root's name).
         theme: ``"projector"`` or ``"notebook"``.
+        view: ``"expanded"`` (a box per node) or ``"neuron"`` (a box per neuron: a, δ, h, Δ;
+            weights on the edges), for networks too large to read node by node.
     """
     if not 0 <= digits <= 8:
         raise ValueError(f"digits must be between 0 and 8, got {digits}")
@@ -130,5 +141,5 @@ def step(
     data = build_data(
         graph, digits=digits, modes=tuple(modes), nudges=tuple(nudges), max_paths=max_paths, title=title
     )
-    svg = page_from_data(graph, data, "paths" if "paths" in data["modes"] else data["modes"][0])
+    svg = page_from_data(graph, data, "paths" if "paths" in data["modes"] else data["modes"][0], view)
     return Stepper(data, svg, theme=theme, mode=mode)

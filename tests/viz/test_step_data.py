@@ -11,8 +11,8 @@ import pytest
 from engine import Value, backward_steps, count_edges, topological_order
 from viz.model import GraphTooLargeError
 from viz.page import script_json
-from viz.stepper import step
 from viz.step_data import text_extents
+from viz.stepper import step
 from viz.text import parse_number
 
 NEURON = {"x1": 2.0, "x2": 0.0, "w1": -3.0, "w2": 1.0, "b": 6.881373587019543}
@@ -175,7 +175,7 @@ def test_boxes_have_room_for_every_text_of_every_step():
     o = neuron()
     stepper = step(o)
     chars, edge_chars = text_extents(stepper.data)
-    assert chars["n0_x1"] >= len("grad −1.500")
+    assert chars["n0_x1-grad"] >= len("grad −1.500")
     widths = dict(
         re.findall(
             r'<g id="(n\d+_?\w*)" class="node[^"]*"[^>]*><title>[^<]*</title><rect [^>]*width="([\d.]+)"',
@@ -184,7 +184,7 @@ def test_boxes_have_room_for_every_text_of_every_step():
     )
     assert set(widths) == set(stepper.data["nodes"])
     for ident, width in widths.items():
-        assert float(width) >= 0.6 * 15 * chars[ident]
+        assert float(width) >= 0.6 * 15 * max(chars[f"{ident}-data"], chars[f"{ident}-grad"])
 
 
 def test_labels_are_escaped_in_svg_and_json():

@@ -12,16 +12,16 @@
 
   const state = { mode: data.modes[0], step: 0, subject: {}, variant: {}, answered: {}, score: {}, timer: null };
   const nodeEls = {}, edgeEls = {};
+  const cellText = (id) => { const cell = document.getElementById(id); return cell ? cell.querySelector("text") : null; };
   for (const id of Object.keys(data.nodes)) {
-    const g = document.getElementById(id);
+    // in a collapsed view a node is drawn inside another box (a neuron); its cells keep their ids
+    const g = document.getElementById((data.boxes && data.boxes[id]) || id);
     if (!g) continue;
-    nodeEls[id] = {
-      g: g,
-      data: g.querySelector("[id='" + id + "-data'] text"),
-      grad: g.querySelector("[id='" + id + "-grad'] text"),
-      label: g.querySelector("[id='" + id + "-label'] text"),
-    };
-    if (nodeEls[id].label) nodeEls[id].label.textContent = data.nodes[id].label;
+    // a neuron's box takes its state from a and h, not from the weights inside it
+    const owner = g.id === id || (data.owners || []).includes(id);
+    nodeEls[id] = { g: g, data: cellText(id + "-data"), grad: cellText(id + "-grad"), owner: owner };
+    const label = cellText(id + "-label");
+    if (label && g.id === id) label.textContent = data.nodes[id].label;
   }
   document.querySelectorAll(".stepgraph .edge").forEach((g) => {
     edgeEls[g.id] = { g: g, text: g.querySelector("text.local") };
@@ -52,7 +52,7 @@
       if (!el) continue;
       if (change.d !== undefined && el.data) el.data.textContent = change.d;
       if (change.g !== undefined && el.grad) el.grad.textContent = change.g;
-      if (change.c !== undefined) setClass(el.g, NODE_STATES, change.c);
+      if (change.c !== undefined && el.owner) setClass(el.g, NODE_STATES, change.c);
     }
   }
 

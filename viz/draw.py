@@ -57,6 +57,11 @@ def draw(
     if collapse is not None:
         from viz.collapse import collapsed_dot
 
+        if highlight is not None:
+            raise ValueError(
+                f"highlight= works on the expanded graph; it cannot be combined with collapse={collapse!r}"
+            )
+
         return Diagram(collapsed_dot(root, collapse, options, max_nodes=max_nodes, parameters=parameters))
     model = build_model(root, max_nodes=max_nodes, parameters=parameters)
     return Diagram(graph_dot(model, options, marked_sets(model, highlight)))

@@ -145,11 +145,13 @@ def test_node_kinds_look_different():
         ("number_format", "q", "not a valid format spec"),
         ("collapse", "cells", "collapse: unknown mode"),
         ("pad", -1, "pad:"),
+        ("highlight", [], "cannot be combined with collapse"),
     ],
 )
 def test_unknown_option_values_are_clear_errors(option, value, message):
+    extra = {"collapse": "neuron"} if option == "highlight" else {}
     with pytest.raises(ValueError, match=message):
-        draw(lecture_neuron(), **{option: value})
+        draw(lecture_neuron(), **{option: value}, **extra)
 
 
 def test_big_graph_refuses_with_the_count_and_a_suggestion():

@@ -1,0 +1,102 @@
+r"""Step-through pages for the gallery: the neuron, the two-path example, a small MLP, training.
+
+Each page is one offline HTML file (open it from disk, press →) with a static SVG of
+the same name beside it for the gallery:
+
+* ``step_neuron.html``: the lecture neuron o = tanh(x1·w1 + x2·w2 + b);
+* ``step_two_paths.html``: o = exp(w²)·sin(w²), whose two paths from w add up to ∂o/∂w;
+* ``step_mlp.html``: a 2-4-4-1 tanh network's squared error on one sample, one box per
+  neuron (a, δ, h, Δ), and ``step_mlp_nodes.html``, the same graph node by node;
+* ``step_training.html``: fit iterations of a 2-3-1 network on XOR, on one locked layout.
+
+The findings check the pages' data against the engine: each path walk ends on the
+grad backward computed, and the last training frame's loss is fit's last loss.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from pathlib import Path
+
+import numpy as np
+
+from demos.neuron_values import INPUTS, neuron
+from engine import Value
+from nn import MLP, SGD
+from nn.losses import mse
+from viz.figures import two_paths_graph
+from viz.step_training import training_stepper
+from viz.stepper import Stepper, step
+
+XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+XOR_Y = np.array([-1.0, 1.0, 1.0, -1.0])
+
+
+def _save(stepper: Stepper, out: Path, name: str) -> None:
+    stepper.save(out / f"{name}.html")
+    stepper.save(out / f"{name}.svg")
+
+
+def _path_sum_matches(stepper: Stepper, name: str) -> bool:
+    """The paths walk of the node called ``name`` ends on an equality with its backward grad."""
+    ident = next(i for i, node in stepper.data["nodes"].items() if node["name"] == name)
+    final = stepper.data["timelines"]["paths"][ident][-1]["values"]
+    return math.isclose(final["sum"], final["grad"], rel_tol=1e-12)
+
+
+def mlp_loss(seed: int = 0) -> Value:
+    """Squared error of a 2-4-4-1 tanh network on the sample x = (0.5, −1), y = 1."""
+    random.seed(seed)
+    model = MLP(2, [4, 4, 1], activation="tanh")
+    loss = mse([model([Value(0.5, "x1"), Value(-1.0, "x2")])], [1.0])
+    loss.label = "L"
+    return loss
+
+
+def main(out: Path, quick: bool = False) -> dict:
+    o = neuron(*(Value(v, k) for k, v in INPUTS.items()))
+    neuron_page = step(o, title="One neuron: o = tanh(x1·w1 + x2·w2 + b)")
+    _save(neuron_page, out, "step_neuron")
+
+    two, w = two_paths_graph(0.8)
+    two_page = step(two, mode="paths", title="Two paths from w to o: exp(w²)·sin(w²)")
+    _save(two_page, out, "step_two_paths")
+
+    mlp_page = step(mlp_loss(), view="neuron", title="2-4-4-1 network, one sample: a box per neuron")
+    _save(mlp_page, out, "step_mlp")
+    _save(step(mlp_loss(), title="2-4-4-1 network, one sample: every node"), out, "step_mlp_nodes")
+
+    random.seed(1)
+    model = MLP(2, [3, 1], activation="tanh")
+    epochs = 20 if quick else 120
+    training = training_stepper(
+        model,
+        XOR_X,
+        XOR_Y,
+        epochs=epochs,
+        optimizer=SGD(model.parameters(), lr=0.2),
+        every=1 if quick else 4,
+        title="Training a 2-3-1 network on XOR: sample 0's graph",
+    )
+    _save(training, out, "step_training")
+    losses = training.data["chart"]["values"]
+    return {
+        "neuron steps (forward, backward)": (
+            len(neuron_page.data["timelines"]["forward"]),
+            len(neuron_page.data["timelines"]["backward"]),
+        ),
+        "neuron: path sum = grad for w1": _path_sum_matches(neuron_page, "w1"),
+        "two paths: path sum = grad for w": _path_sum_matches(two_page, w.label),
+        "mlp nodes / edges": (mlp_page.data["counts"]["nodes"], mlp_page.data["counts"]["edges"]),
+        "training loss first → last": (round(losses[0], 4), round(losses[-1], 4)),
+        "pages": sorted(p.name for p in out.glob("step_*.html")),
+    }
+
+
+if __name__ == "__main__":
+    import sys
+
+    from demos.__main__ import main as run_demos
+
+    run_demos(["steppers", *sys.argv[1:]])

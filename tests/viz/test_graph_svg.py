@@ -174,3 +174,29 @@ def test_themes_and_directions_render():
         assert text(svg, field_id(build_model(o).root, "data")) == format_number(o.data)
     assert 'rankdir="TB"' in draw(o, rankdir="TB").source
     assert "dashed" in draw(o, theme="print").source  # negative contributions dashed in greyscale
+
+
+def test_dot_is_byte_identical_across_processes_with_different_hash_seeds():
+    import hashlib
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = (
+        "import hashlib; from viz.figures import FIGURES; "
+        "print(hashlib.sha256(''.join(f().source for f in FIGURES.values()).encode()).hexdigest())"
+    )
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=Path(__file__).parents[2],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout.strip()
+        for seed in ("1", "2")
+    }
+    assert len(digests) == 1
+    assert len(hashlib.sha256().hexdigest()) == len(digests.pop())

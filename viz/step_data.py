@@ -119,6 +119,8 @@ def build_data(
         "paths": [[graph.ids[n], graph.names[n]] for n in reversed(graph.order) if n is not graph.root],
         "nudge": [[graph.ids[n], graph.names[n]] for n in leaves],
     }
+    # the page opens on a weight if there is one: the node a lecture asks about first
+    first = next((n for n in leaves if graph.kinds[n] == "parameter"), leaves[0] if leaves else None)
     return {
         "title": title or f"Backprop step by step: {graph.names[graph.root]}",
         "digits": digits,
@@ -128,6 +130,7 @@ def build_data(
         "timelines": {m: timelines[m] for m in modes},
         "subjects": {m: subjects[m] for m in modes if m in SUBJECT_MODES},
         "variants": {"nudge": [f"{h:g}" for h in nudges]} if "nudge" in modes else {},
+        "chosen": {m: graph.ids[first] for m in SUBJECT_MODES if m in modes and first is not None},
         **node_table(graph),
     }
 

@@ -56,7 +56,6 @@ def main(out: Path, quick: bool = False) -> dict:
         loss="mse",
         optimizer=Adam(model.parameters(), lr=linear_decay(rate, rate / 10, epochs)),
         epochs=epochs,
-        progress=not quick,
     )
     encoder, decoder_t = MatrixMLP.from_mlp(model).weights
     _, singular, vt = np.linalg.svd(X, full_matrices=False)

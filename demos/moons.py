@@ -72,7 +72,7 @@ def main(out: Path, quick: bool = False) -> dict:
     random.seed(1337)
     model = MLP(2, [16, 16, 1])
     optimizer = SGD(model.parameters(), lr=linear_decay(1.0, 0.1, steps))
-    history = fit(model, X, y, loss="hinge", l2=1e-4, optimizer=optimizer, epochs=steps, progress=not quick)
+    history = fit(model, X, y, loss="hinge", l2=1e-4, optimizer=optimizer, epochs=steps)
     final_scores = np.array([model(row).data for row in X])
     accuracy = sign_accuracy(final_scores, y)
     files = [

@@ -171,7 +171,7 @@ def fit(
     callback: Callable[[StepRecord], object] | None = None,
     shuffle: bool = True,
     seed: int = 0,
-    progress: bool = True,
+    progress: bool | None = None,
 ) -> History:
     """Train ``model`` on (X, y) and return the history.
 
@@ -189,7 +189,8 @@ def fit(
         callback: called with a ``StepRecord`` after every step.
         shuffle: reshuffle the samples every epoch (only matters with mini-batches).
         seed: the shuffling seed.
-        progress: show a progress bar with loss and accuracy.
+        progress: show a progress bar with loss and accuracy; ``None`` (the default)
+            shows it only on a terminal, so logs and notebooks' captured output stay clean.
     """
     X, y = _as_data(X, y)
     objective = _objective(loss, l2)
@@ -204,7 +205,7 @@ def fit(
     batches = math.ceil(len(X) / size)
     rng = np.random.default_rng(seed)
     history = History()
-    bar = tqdm(total=epochs * batches, desc="fit", unit="step", disable=not progress, leave=False)
+    bar = tqdm(total=epochs * batches, desc="fit", unit="step", disable=None if progress is None else not progress, leave=False)
     try:
         for epoch in range(epochs):
             order = rng.permutation(len(X)) if shuffle and size < len(X) else np.arange(len(X))

@@ -167,10 +167,20 @@ def quiz_timeline(graph: StepGraph, backward: list[Step], digits: int) -> tuple[
     steps = []
     received: dict[str, list[float]] = {}
     pushed_by: dict[str, list[float]] = {}
+    working: dict[str, list[list[str]]] = {}  # how each Δ is made: one line per child
+    names = {graph.ids[n]: graph.names[n] for n in graph.order}
     for record in backward:
+        child, grad = record["values"]["node"], record["values"]["grad"]
         for parent, local, amount, _after in record["values"]["contributions"]:
             received.setdefault(parent, []).append(amount)
-            pushed_by.setdefault(parent, []).append(amount / local if local else 0.0)
+            pushed_by.setdefault(parent, []).append(grad)
+            working.setdefault(parent, []).append(
+                line(
+                    "formula",
+                    f"{partial(names[child], names[parent])} · Δ({names[child]}) = "
+                    f"{number(local, digits)} × {number(grad, digits)} = {number(amount, digits)}",
+                )
+            )
     for count, (node, record) in enumerate(zip(reversed(graph.order), backward), 1):
         ident, name = graph.ids[node], graph.names[node]
         answer = record["values"]["grad"]
@@ -199,7 +209,10 @@ def quiz_timeline(graph: StepGraph, backward: list[Step], digits: int) -> tuple[
                 },
                 reveal={
                     "nodes": {ident: node_state(grad=grad_text(answer, digits), state="final")},
-                    "lines": record["lines"],
+                    "lines": [
+                        *working.get(ident, []),
+                        line("formula", f"Δ({name}) = {number(answer, digits)}"),
+                    ],
                 },
             )
         )

@@ -91,7 +91,7 @@ def paths_timeline(
         step(
             f"Σ over {total} path{'s' if total > 1 else ''} = Δ({name})",
             [
-                line("formula", f"∂{root}/∂{name} = {sums} = {number(total_sum, digits)}"),
+                line("formula", f"{partial(root, name)} = {sums} = {number(total_sum, digits)}"),
                 line(
                     "ok" if same else "bad",
                     f"backprop's Δ({name}) = {number(node.grad, digits)}  {'✓ equal' if same else '✗ differs'}",

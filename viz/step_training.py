@@ -62,6 +62,7 @@ def training_stepper(
     max_nodes: int = DEFAULT_MAX_NODES,
     title: str = "",
     theme: str = "projector",
+    view: str = "neuron",
     **fit_options,
 ) -> Stepper:
     """Train ``model`` with ``nn.fit(model, X, y, loss=loss, **fit_options)`` and step through it.
@@ -72,6 +73,7 @@ def training_stepper(
         loss: a loss name from ``nn.losses.LOSSES`` or a function, as for ``fit``.
         sample: the row of X whose loss graph the page shows.
         every: keep every n-th iteration as a frame (the last one is always kept).
+        view: ``"neuron"`` (a box per neuron, the weights on the edges) or ``"expanded"``.
         fit_options: passed to ``fit`` (``optimizer``, ``epochs``, ``batch_size`` ...).
     """
     from nn import fit
@@ -128,14 +130,14 @@ def training_stepper(
                 f"batch loss {number(records[k].loss, digits + 1)}   (epoch {records[k].epoch + 1}, lr {records[k].lr:g})",
             ),
             line("formula", f"sample {sample}: L = {number(sample_loss, digits + 1)}"),
-            line("head", "largest updates  p ← p − lr · ∂L/∂p"),
+            line("head", f"largest updates  p ← p − {records[k].lr:g} · ∂L/∂p"),
         ]
         for i in changes:
             lines.append(
                 line(
                     "formula",
-                    f"{names[i]}: {number(before[k][i], digits)} − {records[k].lr:g} × {number(batch_grads[k][i], digits)}"
-                    f" → {number(before[k + 1][i], digits)}",
+                    f"{names[i]}: {number(before[k][i], digits)} → {number(before[k + 1][i], digits)}"
+                    f"   (∂L/∂p {number(batch_grads[k][i], digits)})",
                 )
             )
         steps.append(
@@ -175,4 +177,4 @@ def training_stepper(
         "chart": {"label": "batch loss", "values": losses, "steps": [k for k, _, _ in frames]},
         **node_table(graph),
     }
-    return Stepper(data, page_from_data(graph, data, "training"), theme=theme)
+    return Stepper(data, page_from_data(graph, data, "training", view), theme=theme)

@@ -107,11 +107,16 @@ def page_from_data(graph: StepGraph, data: dict, first_state: str, view: str = "
     return layout_svg(boxes, texts, node_chars, edge_texts, edge_chars)
 
 
+def default_modes(view: str) -> tuple[str, ...]:
+    """Every mode, except nudge in the neuron view."""
+    return tuple(m for m in MODES if not (view == "neuron" and m == "nudge"))
+
+
 def step(
     root: Value,
     *,
     mode: str | None = None,
-    modes: tuple[str, ...] = MODES,
+    modes: tuple[str, ...] | None = None,
     digits: int = 3,
     nudges: tuple[float, ...] = NUDGES,
     max_paths: int = MAX_STEPPED_PATHS,
@@ -125,7 +130,8 @@ def step(
     Args:
         root: the output (usually the loss).
         mode: the mode the page opens in (default: the first of ``modes``).
-        modes: which of forward, backward, paths, quiz, nudge the page offers.
+        modes: which of forward, backward, paths, quiz, nudge the page offers (default: all;
+            the neuron view leaves nudge out, whose long texts would widen every box).
         digits: decimals shown.
         nudges: the step sizes h offered in nudge mode.
         max_paths: nodes with more paths to the output get a count instead of a walk.
@@ -139,7 +145,12 @@ def step(
         raise ValueError(f"digits must be between 0 and 8, got {digits}")
     graph = StepGraph(root, max_nodes=max_nodes)
     data = build_data(
-        graph, digits=digits, modes=tuple(modes), nudges=tuple(nudges), max_paths=max_paths, title=title
+        graph,
+        digits=digits,
+        modes=tuple(modes) if modes is not None else default_modes(view),
+        nudges=tuple(nudges),
+        max_paths=max_paths,
+        title=title,
     )
     svg = page_from_data(graph, data, "paths" if "paths" in data["modes"] else data["modes"][0], view)
     return Stepper(data, svg, theme=theme, mode=mode)

@@ -114,3 +114,51 @@ def relabel(data: dict, prefixes: dict[str, tuple[str, str]]) -> None:
             for step in steps:
                 fix(step)
                 fix(step.get("reveal", {}))
+
+
+def merge_by_box(
+    steps: list[dict], box_of: dict[str, str], owners: set[str], names: dict[str, str]
+) -> list[dict]:
+    """Consecutive steps on the nodes of one neuron box become one step: the neuron, not each weight.
+
+    The steps' changes are applied in their order; the lines of the neuron's own weights
+    and bias (leaves with nothing to push) are left out, the rest kept.
+    """
+    merged: list[dict] = []
+    current_box = None
+    for record in steps:
+        node = record["focus"][0] if record["focus"] else None
+        box = box_of.get(node, node)
+        inside = node in box_of
+        quiet = inside and node not in owners and not record["trail"]  # a weight: final, nothing to push
+        if merged and (quiet or (inside and box == current_box)):
+            last = merged[-1]
+            last["nodes"].update(record["nodes"])
+            last["edges"].update(record["edges"])
+            last["targets"] += [t for t in record["targets"] if t not in last["targets"]]
+            last["trail"] += record["trail"]
+            last["values"].setdefault("merged", []).append(record["values"])
+            if not quiet:
+                last["lines"] += [item for item in record["lines"] if item[0] != "note"]
+            continue
+        record = {
+            **record,
+            "nodes": dict(record["nodes"]),
+            "edges": dict(record["edges"]),
+            "lines": list(record["lines"]),
+        }
+        record["targets"], record["trail"], record["values"] = (
+            list(record["targets"]),
+            list(record["trail"]),
+            dict(record["values"]),
+        )
+        if inside:
+            head, _, _ = record["title"].partition(":")
+            record["title"] = f"{head}: neuron {names[box]}"
+        merged.append(record)
+        current_box = box if inside else None
+    total = len(merged)
+    for index, record in enumerate(merged, 1):
+        prefix, _, rest = record["title"].partition(" ")
+        record["title"] = f"{prefix} {index}/{total}:{record['title'].partition(':')[2]}"
+    return merged

@@ -25,7 +25,7 @@ from engine import Value
 from viz.diagram import write_atomically
 from viz.model import DEFAULT_MAX_NODES
 from viz.page import build_page, iframe
-from viz.step_boxes import expanded_view, neuron_view, relabel
+from viz.step_boxes import expanded_view, merge_by_box, neuron_view, relabel
 from viz.step_data import MODES, build_data, text_extents
 from viz.step_graph import StepGraph
 from viz.step_layout import layout_svg
@@ -92,6 +92,12 @@ def page_from_data(graph: StepGraph, data: dict, first_state: str, view: str = "
     if view == "neuron":
         boxes = neuron_view(graph, labels)
         relabel(data, boxes.prefixes)
+        box_names = {box.id: box.title for box in boxes.boxes}
+        for mode in ("forward", "backward"):
+            if mode in data["timelines"]:
+                data["timelines"][mode] = merge_by_box(
+                    data["timelines"][mode], boxes.box_of, set(boxes.prefixes), box_names
+                )
     elif view == "expanded":
         boxes = expanded_view(graph, labels)
     else:

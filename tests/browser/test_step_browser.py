@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import math
+import random
 import re
 
 import pytest
 from playwright.sync_api import expect
 
 from demos.neuron_values import INPUTS, neuron
+from demos.steppers import XOR_X, XOR_Y, mlp_loss
 from engine import Value, topological_order
+from nn import MLP, SGD
 from viz.ids import node_id
+from viz.step_training import training_stepper
 from viz.stepper import step
 from viz.text import parse_number
 
@@ -47,6 +51,12 @@ def pages(tmp_path_factory):
     built = {}
     for name, make in {"neuron": lecture_neuron, "diamond": diamond}.items():
         built[name] = step(make()).save(folder / f"{name}.html")
+    built["mlp"] = step(mlp_loss(), view="neuron").save(folder / "mlp.html")
+    random.seed(1)
+    net = MLP(2, [3, 1], activation="tanh")
+    trainer = training_stepper(net, XOR_X, XOR_Y, epochs=10, optimizer=SGD(net.parameters(), lr=0.2))
+    built["training"] = trainer.save(folder / "training.html")
+    built["training_data"] = trainer.data
     evil = Value(1.0, "<img src=x onerror=alert(1)>") * Value(2.0, "</script><script>alert(2)</script>")
     evil.label = "out"
     built["evil"] = step(evil).save(folder / "evil.html")
@@ -220,3 +230,36 @@ def test_the_page_makes_no_network_request(page, pages):
         page.press(key)
     assert page.blocked == []
     assert all(url.startswith("file://") for url in page.requests)
+
+
+def test_neuron_view_shows_a_delta_and_h_big_delta_per_neuron_and_never_moves(page, pages):
+    nodes = ids(mlp_loss())
+    page.open(pages["mlp"], "#mode=backward&step=0")
+    first = boxes(page)
+    assert len(first) < len(nodes) / 2  # one box per neuron, not per node
+    total = page.counter()[1]
+    for _ in range(total):
+        page.press("ArrowRight")
+        assert boxes(page) == first
+    for ident, node in nodes.items():
+        if ident.endswith(("_a", "_h")):
+            word = {"a": "δ", "h": "Δ"}[ident[-1]]
+            text = cell(page, ident, "grad")
+            assert text.startswith(word)
+            assert parse_number(text.split()[-1]) == pytest.approx(node.grad, abs=5e-4)
+
+
+def test_training_page_steps_through_fits_iterations(page, pages):
+    data = pages["training_data"]
+    steps = data["timelines"]["training"]
+    page.open(pages["training"], "#mode=training&step=0")
+    first = boxes(page)
+    for record in steps:
+        page.press("ArrowRight")
+        assert boxes(page) == first
+        assert f"batch loss {record['values']['loss']:.4f}".replace("-", "−") in page.panel()[0]
+    last = steps[-1]["nodes"]
+    for ident, state in last.items():
+        if page.page.locator(f"[id='{ident}-data']").count():
+            assert cell(page, ident, "data") == state["d"]
+    assert page.page.locator("#chart line").get_attribute("x1") == str(steps[-1]["values"]["iteration"])

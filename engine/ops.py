@@ -9,7 +9,10 @@ Each op knows four things and nothing about it lives anywhere else:
 * the formula text of each local derivative, which the diagrams show on edges.
 
 An op's ``evaluate(*xs)`` returns ``(out, local_grads)`` with one local derivative
-per operand. ``Value`` operators, the expression parser and the views only look
+per operand. Its ``evaluate_batch(xs)`` is the same computation over a batch with
+numpy, used by the compiled engine (``engine.compiled``): ``xs`` has one row per
+operand and one column per sample, and the local derivatives come back as one row
+per operand (a single column stands for a constant row). ``Value`` operators, the expression parser and the views only look
 ops up in ``OPS``; adding an op is one entry here (and its tests run automatically,
 because the tests iterate over ``OPS``).
 """
@@ -20,6 +23,8 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+
+import numpy as np
 
 __all__ = ["DomainError", "Op", "OPS", "FUNCTIONS", "power", "register"]
 
@@ -42,6 +47,10 @@ class Op:
         expression: how the output reads in terms of its operands ``a``, ``b``.
         param: the constant that specialises a parametrised op (an exponent, a
             class index), else ``None``.
+        sample_domain: where tests draw inputs from.
+        evaluate_batch: ``(xs) -> (out, local_grads)`` over a batch (see the module
+            docstring); a parametrised family's takes ``(xs, param)``, where ``param``
+            may also hold one value per sample (a class index per sample, say).
     """
 
     name: str
@@ -52,6 +61,7 @@ class Op:
     expression: str
     param: object = None
     sample_domain: tuple[float, float] = field(default=(-3.0, 3.0))
+    evaluate_batch: Callable[..., tuple[np.ndarray, np.ndarray]] | None = None
 
     def formula(self, operand_index: int) -> str:
         """The local-derivative formula for one operand, e.g. ``∂(a·b)/∂a = b``."""
@@ -86,6 +96,16 @@ def _require(condition: bool, message: str) -> None:
         raise DomainError(message)
 
 
+def _rows(*numbers: float) -> np.ndarray:
+    """Constant local derivatives for a batch: one single-column row per operand."""
+    return np.array(numbers, dtype=float).reshape(-1, 1)
+
+
+# The batch versions below leave domain checks to numpy's floating-point flags (the
+# compiled engine raises on overflow, division by zero and invalid results, then asks
+# the scalar ``evaluate`` of the failing sample for the exact message).
+
+
 # ---------------------------------------------------------------- binary ops
 
 
@@ -93,17 +113,40 @@ def _add(a: float, b: float):
     return a + b, (1.0, 1.0)
 
 
+def _add_batch(xs: np.ndarray):
+    return xs[0] + xs[1], _ONE_ONE
+
+
+_ONE_ONE = _rows(1.0, 1.0)
+
+
 def _sub(a: float, b: float):
     return a - b, (1.0, -1.0)
+
+
+def _sub_batch(xs: np.ndarray):
+    return xs[0] - xs[1], _ONE_MINUS_ONE
+
+
+_ONE_MINUS_ONE = _rows(1.0, -1.0)
 
 
 def _mul(a: float, b: float):
     return a * b, (b, a)
 
 
+def _mul_batch(xs: np.ndarray):
+    return xs[0] * xs[1], xs[::-1]
+
+
 def _div(a: float, b: float):
     _require(b != 0.0, f"division by zero ({a!r} / 0)")
     return a / b, (1.0 / b, -a / (b * b))
+
+
+def _div_batch(xs: np.ndarray):
+    a, b = xs
+    return a / b, np.stack((1.0 / b, -a / (b * b)))
 
 
 def _pow(a: float, b: float):
@@ -113,12 +156,29 @@ def _pow(a: float, b: float):
     return out, (b * a ** (b - 1.0), out * math.log(a))
 
 
-ADD = register(Op("add", "+", 2, _add, ("1", "1"), "a + b"))
-SUB = register(Op("sub", "−", 2, _sub, ("1", "−1"), "a − b"))
-MUL = register(Op("mul", "×", 2, _mul, ("b", "a"), "a · b"))
-DIV = register(Op("div", "÷", 2, _div, ("1/b", "−a/b²"), "a / b"))
+def _pow_batch(xs: np.ndarray):
+    a, b = xs
+    if np.any(a <= 0.0):
+        raise DomainError("a Value exponent needs a positive base")
+    out = a**b
+    return out, np.stack((b * a ** (b - 1.0), out * np.log(a)))
+
+
+ADD = register(Op("add", "+", 2, _add, ("1", "1"), "a + b", evaluate_batch=_add_batch))
+SUB = register(Op("sub", "−", 2, _sub, ("1", "−1"), "a − b", evaluate_batch=_sub_batch))
+MUL = register(Op("mul", "×", 2, _mul, ("b", "a"), "a · b", evaluate_batch=_mul_batch))
+DIV = register(Op("div", "÷", 2, _div, ("1/b", "−a/b²"), "a / b", evaluate_batch=_div_batch))
 POW = register(
-    Op("pow", "^", 2, _pow, ("b·a^(b−1)", "a^b·ln a"), "a ^ b", sample_domain=(0.2, 3.0)),
+    Op(
+        "pow",
+        "^",
+        2,
+        _pow,
+        ("b·a^(b−1)", "a^b·ln a"),
+        "a ^ b",
+        sample_domain=(0.2, 3.0),
+        evaluate_batch=_pow_batch,
+    ),
     callable_by_name=True,
 )
 
@@ -138,7 +198,16 @@ def power(exponent: float) -> Op:
             raise DomainError(f"the derivative of a^{shown} is undefined at a = 0")
         return a**n, ((n * a ** (n - 1.0)) if n != 0 else 0.0,)
 
-    return Op("power", f"**{shown}", 1, evaluate, (f"{shown}·a^({n - 1:g})",), f"a^{shown}", n)
+    formula = (f"{shown}·a^({n - 1:g})",)
+    return Op("power", f"**{shown}", 1, evaluate, formula, f"a^{shown}", n, evaluate_batch=_power_batch)
+
+
+def _power_batch(xs: np.ndarray, n: float | np.ndarray):
+    """aⁿ and n·aⁿ⁻¹ over a batch; n may differ per sample."""
+    a = xs[0]
+    if np.ndim(n) == 0 and n == 0:
+        return np.ones_like(a), np.zeros_like(xs)
+    return a**n, (n * a ** (n - 1.0))[np.newaxis]
 
 
 # ----------------------------------------------------------------- unary ops
@@ -148,8 +217,19 @@ def _neg(a: float):
     return -a, (-1.0,)
 
 
+def _neg_batch(xs: np.ndarray):
+    return -xs[0], _MINUS_ONE
+
+
 def _identity(a: float):
     return a, (1.0,)
+
+
+def _identity_batch(xs: np.ndarray):
+    return xs[0].copy(), _ONE
+
+
+_ONE, _MINUS_ONE = _rows(1.0), _rows(-1.0)
 
 
 def _exp(a: float):
@@ -158,9 +238,19 @@ def _exp(a: float):
     return e, (e,)
 
 
+def _exp_batch(xs: np.ndarray):
+    e = np.exp(xs[0])
+    return e, e[np.newaxis]
+
+
 def _log(a: float):
     _require(a > 0.0, f"log needs a positive input, got {a!r}")
     return math.log(a), (1.0 / a,)
+
+
+def _log_batch(xs: np.ndarray):
+    a = xs[0]
+    return np.log(a), (1.0 / a)[np.newaxis]
 
 
 def _sqrt(a: float):
@@ -170,9 +260,19 @@ def _sqrt(a: float):
     return s, (0.5 / s,)
 
 
+def _sqrt_batch(xs: np.ndarray):
+    s = np.sqrt(xs[0])
+    return s, (0.5 / s)[np.newaxis]
+
+
 def _tanh(a: float):
     t = math.tanh(a)
     return t, (1.0 - t * t,)
+
+
+def _tanh_batch(xs: np.ndarray):
+    t = np.tanh(xs[0])
+    return t, (1.0 - t * t)[np.newaxis]
 
 
 def _sigmoid(a: float):
@@ -184,8 +284,20 @@ def _sigmoid(a: float):
     return s, (s * (1.0 - s),)
 
 
+def _sigmoid_batch(xs: np.ndarray):
+    a = xs[0]
+    e = np.exp(-np.abs(a))  # never overflows; the two branches of the scalar version at once
+    s = np.where(a >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    return s, (s * (1.0 - s))[np.newaxis]
+
+
 def _relu(a: float):
     return (a, (1.0,)) if a > 0.0 else (0.0, (0.0,))
+
+
+def _relu_batch(xs: np.ndarray):
+    on = xs[0] > 0.0
+    return np.where(on, xs[0], 0.0), on[np.newaxis].astype(float)
 
 
 def _hardtanh(a: float):
@@ -196,35 +308,83 @@ def _hardtanh(a: float):
     return a, (1.0,)
 
 
+def _hardtanh_batch(xs: np.ndarray):
+    a = xs[0]
+    return np.clip(a, -1.0, 1.0), ((a > -1.0) & (a < 1.0))[np.newaxis].astype(float)
+
+
 def _sin(a: float):
     return math.sin(a), (math.cos(a),)
+
+
+def _sin_batch(xs: np.ndarray):
+    return np.sin(xs[0]), np.cos(xs)
 
 
 def _cos(a: float):
     return math.cos(a), (-math.sin(a),)
 
 
+def _cos_batch(xs: np.ndarray):
+    return np.cos(xs[0]), -np.sin(xs)
+
+
 def _abs(a: float):
     return abs(a), (1.0 if a > 0 else -1.0 if a < 0 else 0.0,)
 
 
-NEG = register(Op("neg", "−", 1, _neg, ("−1",), "−a"))
-IDENTITY = register(Op("identity", "id", 1, _identity, ("1",), "a"), callable_by_name=True)
-EXP = register(Op("exp", "exp", 1, _exp, ("exp(a)",), "exp(a)"), callable_by_name=True)
-LOG = register(Op("log", "log", 1, _log, ("1/a",), "log(a)", sample_domain=(0.1, 5.0)), callable_by_name=True)
-SQRT = register(
-    Op("sqrt", "√", 1, _sqrt, ("1/(2√a)",), "√a", sample_domain=(0.1, 5.0)), callable_by_name=True
+def _abs_batch(xs: np.ndarray):
+    return np.abs(xs[0]), np.sign(xs)
+
+
+NEG = register(Op("neg", "−", 1, _neg, ("−1",), "−a", evaluate_batch=_neg_batch))
+IDENTITY = register(
+    Op("identity", "id", 1, _identity, ("1",), "a", evaluate_batch=_identity_batch), callable_by_name=True
 )
-TANH = register(Op("tanh", "tanh", 1, _tanh, ("1 − tanh²(a)",), "tanh(a)"), callable_by_name=True)
-SIGMOID = register(Op("sigmoid", "σ", 1, _sigmoid, ("σ(a)·(1 − σ(a))",), "σ(a)"), callable_by_name=True)
-RELU = register(Op("relu", "ReLU", 1, _relu, ("1 if a > 0 else 0",), "max(0, a)"), callable_by_name=True)
-HARDTANH = register(
-    Op("hardtanh", "hardtanh", 1, _hardtanh, ("1 if −1 < a < 1 else 0",), "max(−1, min(1, a))"),
+EXP = register(
+    Op("exp", "exp", 1, _exp, ("exp(a)",), "exp(a)", evaluate_batch=_exp_batch), callable_by_name=True
+)
+LOG = register(
+    Op("log", "log", 1, _log, ("1/a",), "log(a)", sample_domain=(0.1, 5.0), evaluate_batch=_log_batch),
     callable_by_name=True,
 )
-SIN = register(Op("sin", "sin", 1, _sin, ("cos(a)",), "sin(a)"), callable_by_name=True)
-COS = register(Op("cos", "cos", 1, _cos, ("−sin(a)",), "cos(a)"), callable_by_name=True)
-ABS = register(Op("abs", "|·|", 1, _abs, ("sign(a)",), "|a|"), callable_by_name=True)
+SQRT = register(
+    Op("sqrt", "√", 1, _sqrt, ("1/(2√a)",), "√a", sample_domain=(0.1, 5.0), evaluate_batch=_sqrt_batch),
+    callable_by_name=True,
+)
+TANH = register(
+    Op("tanh", "tanh", 1, _tanh, ("1 − tanh²(a)",), "tanh(a)", evaluate_batch=_tanh_batch),
+    callable_by_name=True,
+)
+SIGMOID = register(
+    Op("sigmoid", "σ", 1, _sigmoid, ("σ(a)·(1 − σ(a))",), "σ(a)", evaluate_batch=_sigmoid_batch),
+    callable_by_name=True,
+)
+RELU = register(
+    Op("relu", "ReLU", 1, _relu, ("1 if a > 0 else 0",), "max(0, a)", evaluate_batch=_relu_batch),
+    callable_by_name=True,
+)
+HARDTANH = register(
+    Op(
+        "hardtanh",
+        "hardtanh",
+        1,
+        _hardtanh,
+        ("1 if −1 < a < 1 else 0",),
+        "max(−1, min(1, a))",
+        evaluate_batch=_hardtanh_batch,
+    ),
+    callable_by_name=True,
+)
+SIN = register(
+    Op("sin", "sin", 1, _sin, ("cos(a)",), "sin(a)", evaluate_batch=_sin_batch), callable_by_name=True
+)
+COS = register(
+    Op("cos", "cos", 1, _cos, ("−sin(a)",), "cos(a)", evaluate_batch=_cos_batch), callable_by_name=True
+)
+ABS = register(
+    Op("abs", "|·|", 1, _abs, ("sign(a)",), "|a|", evaluate_batch=_abs_batch), callable_by_name=True
+)
 
 
 # ------------------------------------------------------------------- n-ary ops
@@ -232,6 +392,10 @@ ABS = register(Op("abs", "|·|", 1, _abs, ("sign(a)",), "|a|"), callable_by_name
 
 def _sum(*xs: float):
     return math.fsum(xs), (1.0,) * len(xs)
+
+
+def _sum_batch(xs: np.ndarray):
+    return xs.sum(axis=0), np.ones((len(xs), 1))
 
 
 def _linear(*xs: float):
@@ -245,6 +409,12 @@ def _linear(*xs: float):
     return out, (*x, *w, 1.0)
 
 
+def _linear_batch(xs: np.ndarray):
+    n = len(xs) // 2
+    w, x = xs[:n], xs[n : 2 * n]
+    return np.einsum("ij,ij->j", w, x) + xs[-1], np.concatenate((x, w, np.ones_like(xs[-1:])))
+
+
 def _logsumexp(*xs: float):
     _require(len(xs) > 0, "logsumexp needs at least one input")
     m = max(xs)
@@ -253,11 +423,47 @@ def _logsumexp(*xs: float):
     return m + math.log(total), tuple(e / total for e in exps)
 
 
-SUM = register(Op("sum", "Σ", None, _sum, ("1",), "Σ a_i"))
+def _softmax_columns(xs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """softmax(v) of every column and log Σ exp(v), the largest v subtracted first."""
+    m = xs.max(axis=0)
+    exps = np.exp(xs - m)
+    total = exps.sum(axis=0)
+    return exps / total, m + np.log(total)
+
+
+def _one_hot(index: int | np.ndarray, rows: int) -> np.ndarray:
+    """δ_ij as a (rows × 1) column for one index, or (rows × samples) for one index per sample."""
+    return (np.arange(rows)[:, np.newaxis] == np.reshape(index, (1, -1))).astype(float)
+
+
+def _logsumexp_batch(xs: np.ndarray):
+    o, lse = _softmax_columns(xs)
+    return lse, o
+
+
+SUM = register(Op("sum", "Σ", None, _sum, ("1",), "Σ a_i", evaluate_batch=_sum_batch))
 LINEAR = register(
-    Op("linear", "Σw·x+b", None, _linear, ("x_i for w_i, w_i for x_i, 1 for b",), "Σ w_i·x_i + b")
+    Op(
+        "linear",
+        "Σw·x+b",
+        None,
+        _linear,
+        ("x_i for w_i, w_i for x_i, 1 for b",),
+        "Σ w_i·x_i + b",
+        evaluate_batch=_linear_batch,
+    )
 )
-LOGSUMEXP = register(Op("logsumexp", "logΣexp", None, _logsumexp, ("softmax(a)_i",), "log Σ exp(a_i)"))
+LOGSUMEXP = register(
+    Op(
+        "logsumexp",
+        "logΣexp",
+        None,
+        _logsumexp,
+        ("softmax(a)_i",),
+        "log Σ exp(a_i)",
+        evaluate_batch=_logsumexp_batch,
+    )
+)
 
 
 def _softmax_terms(xs: tuple[float, ...]) -> list[float]:
@@ -276,9 +482,24 @@ def softmax_output(index: int) -> Op:
         oi = o[index]
         return oi, tuple(oi * ((1.0 if j == index else 0.0) - oj) for j, oj in enumerate(o))
 
+    formula = ("o_i·(δ_ij − o_j)",)
     return Op(
-        "softmax", f"softmax[{index}]", None, evaluate, ("o_i·(δ_ij − o_j)",), "exp(v_i)/Σ exp(v_j)", index
+        "softmax",
+        f"softmax[{index}]",
+        None,
+        evaluate,
+        formula,
+        "exp(v_i)/Σ exp(v_j)",
+        index,
+        evaluate_batch=_softmax_batch,
     )
+
+
+def _softmax_batch(xs: np.ndarray, index: int | np.ndarray):
+    o, _ = _softmax_columns(xs)
+    hot = _one_hot(index, len(xs))
+    oi = (hot * o).sum(axis=0)
+    return oi, oi * (hot - o)
 
 
 @lru_cache(maxsize=256)
@@ -291,9 +512,23 @@ def log_softmax_output(index: int) -> Op:
         lse = m + math.log(math.fsum(math.exp(x - m) for x in xs))
         return xs[index] - lse, tuple((1.0 if j == index else 0.0) - oj for j, oj in enumerate(o))
 
+    formula = ("δ_ij − o_j",)
     return Op(
-        "log_softmax", f"logsoftmax[{index}]", None, evaluate, ("δ_ij − o_j",), "v_i − log Σ exp(v_j)", index
+        "log_softmax",
+        f"logsoftmax[{index}]",
+        None,
+        evaluate,
+        formula,
+        "v_i − log Σ exp(v_j)",
+        index,
+        evaluate_batch=_log_softmax_batch,
     )
+
+
+def _log_softmax_batch(xs: np.ndarray, index: int | np.ndarray):
+    o, lse = _softmax_columns(xs)
+    hot = _one_hot(index, len(xs))
+    return (hot * xs).sum(axis=0) - lse, hot - o
 
 
 @lru_cache(maxsize=256)
@@ -308,4 +543,21 @@ def cross_entropy_loss(target: int) -> Op:
         o = _softmax_terms(xs)
         return lse - xs[target], tuple(oi - (1.0 if i == target else 0.0) for i, oi in enumerate(o))
 
-    return Op("cross_entropy", f"CE(y={target})", None, evaluate, ("o_i − y_i",), "−log softmax(v)_y", target)
+    formula = ("o_i − y_i",)
+    return Op(
+        "cross_entropy",
+        f"CE(y={target})",
+        None,
+        evaluate,
+        formula,
+        "−log softmax(v)_y",
+        target,
+        evaluate_batch=_cross_entropy_batch,
+    )
+
+
+def _cross_entropy_batch(xs: np.ndarray, target: int | np.ndarray):
+    """−log softmax(v)_y per column; the target class may differ per sample."""
+    o, lse = _softmax_columns(xs)
+    hot = _one_hot(target, len(xs))
+    return lse - (hot * xs).sum(axis=0), o - hot

@@ -1,0 +1,181 @@
+"""The compiled batch mode: every op's batch version, and replays against the scalar engine."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from engine import DomainError, Value, apply, cross_entropy, ops
+from engine.compiled import CompiledGraph, Trace
+from tests.engine.op_cases import cases
+
+CASES = cases()
+RTOL = 1e-12
+
+
+def _columns(case, samples: int, rng: np.random.Generator) -> np.ndarray:
+    """Operand columns inside the case's domain, away from its kinks."""
+    columns = []
+    while len(columns) < samples:
+        xs = rng.uniform(case.low, case.high, size=case.arity)
+        if case.valid(*xs) and all(abs(x - kink) > 0.05 for x in xs for kink in case.kinks):
+            columns.append(xs)
+    return np.array(columns).T
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+def test_batch_version_equals_the_scalar_op_on_every_column(case):
+    xs = _columns(case, 6, np.random.default_rng(len(case.id)))
+    op = case.op
+    assert op.evaluate_batch is not None, f"op {op.name!r} needs an evaluate_batch in the op table"
+    out, local = op.evaluate_batch(xs) if op.param is None else op.evaluate_batch(xs, op.param)
+    local = np.broadcast_to(local, xs.shape)
+    for sample in range(xs.shape[1]):
+        want_out, want_local = op.evaluate(*xs[:, sample].tolist())
+        assert out[sample] == pytest.approx(want_out, rel=RTOL, abs=1e-15)
+        assert local[:, sample].tolist() == pytest.approx(list(want_local), rel=RTOL, abs=1e-15)
+
+
+@pytest.mark.parametrize(
+    "family",
+    [ops.softmax_output, ops.log_softmax_output, ops.cross_entropy_loss],
+    ids=["softmax", "log_softmax", "cross_entropy"],
+)
+def test_a_family_parameter_may_differ_per_sample(family):
+    xs = np.random.default_rng(1).normal(size=(4, 9))
+    per_sample = np.arange(9) % 4
+    out, local = family(0).evaluate_batch(xs, per_sample)
+    for sample, index in enumerate(per_sample):
+        want_out, want_local = family(int(index)).evaluate(*xs[:, sample].tolist())
+        assert out[sample] == pytest.approx(want_out, rel=RTOL)
+        assert local[:, sample].tolist() == pytest.approx(list(want_local), rel=RTOL, abs=1e-15)
+
+
+def _replay_against_scalar(build, X: np.ndarray, parameters: list[Value]):
+    """Replay build's graph over X; compare outputs and Σ-over-samples grads with scalar runs."""
+    inputs = [Value(float(v), f"x{i}") for i, v in enumerate(X[0])]
+    graph = CompiledGraph([Trace(inputs, [build(inputs)])])
+    for p in parameters:
+        p.grad = None
+    replay = graph.forward(X)
+    replay.backward()
+    compiled_grads = [p.grad for p in parameters]
+    want_out, want_grads = [], np.zeros(len(parameters))
+    for row in X:
+        for p in parameters:
+            p.grad = None
+        out = build([Value(float(v)) for v in row])
+        out.backward()
+        want_out.append(out.data)
+        want_grads += [p.grad or 0.0 for p in parameters]
+    assert replay.output().tolist() == pytest.approx(want_out, rel=1e-9)
+    assert compiled_grads == pytest.approx(want_grads.tolist(), rel=1e-9)
+
+
+def test_diamond_repeated_operand_and_constants_replay_like_the_scalar_engine():
+    w, b = Value(0.7, "w"), Value(-0.2, "b")
+
+    def build(x):
+        a = w * x[0] + b
+        square = a * a  # one parent, two edges
+        diamond = a.tanh() + a.sigmoid()  # two paths from a
+        return (square + diamond * 3.0 - x[1] / 2.0).relu() + (w**2).exp()
+
+    X = np.random.default_rng(2).normal(size=(11, 2))
+    _replay_against_scalar(build, X, [w, b])
+
+
+def test_every_activation_and_n_ary_op_in_one_graph():
+    w = [Value(v, f"w{i}") for i, v in enumerate((0.3, -0.5, 0.8))]
+
+    def build(x):
+        a = apply(ops.LINEAR, *w[:2], *x, w[2])
+        parts = [
+            a.tanh(),
+            a.sigmoid(),
+            a.hardtanh(),
+            abs(a),
+            a.sin(),
+            a.cos(),
+            (a * a + 1).log(),
+            (a * a + 1).sqrt(),
+        ]
+        return apply(ops.SUM, *parts) + apply(ops.LOGSUMEXP, *parts[:3]) + cross_entropy(parts[:4], 2)
+
+    X = np.random.default_rng(3).uniform(-2, 2, size=(13, 2))
+    _replay_against_scalar(build, X, w)
+
+
+def test_variants_carry_per_sample_targets_as_numbers_and_as_op_parameters():
+    w = [Value(v) for v in (0.5, -1.0, 0.25, 2.0)]
+
+    def sample_graph(x, target):
+        logits = [w[0] * x[0] + w[1], w[2] * x[0] - w[3]]
+        return cross_entropy(logits, target) + (logits[0] - float(target)) ** 2
+
+    X = np.array([[0.3], [-1.2], [2.0], [0.7], [-0.1]])
+    y = np.array([1, 0, 1, 1, 0])
+    traces = []
+    for target in (0, 1):
+        inputs = [Value(0.1)]
+        traces.append(Trace(inputs, [sample_graph(inputs, target)]))
+    graph = CompiledGraph(traces)
+    replay = graph.forward(X, y)
+    for p in w:
+        p.grad = None
+    replay.backward()
+    compiled = [p.grad for p in w]
+    want, want_grads = [], np.zeros(len(w))
+    for x, target in zip(X, y):
+        for p in w:
+            p.grad = None
+        out = sample_graph([Value(float(x[0]))], int(target))
+        out.backward()
+        want.append(out.data)
+        want_grads += [p.grad for p in w]
+    assert replay.output().tolist() == pytest.approx(want, rel=1e-12)
+    assert compiled == pytest.approx(want_grads.tolist(), rel=1e-12)
+
+
+def test_shared_leaf_grads_accumulate_like_backward():
+    w = Value(2.0, "w")
+    w.grad = 10.0
+    x = Value(1.0, "x")
+    CompiledGraph([Trace([x], [w * x])]).forward(np.array([[1.0], [2.0], [3.0]])).backward()
+    assert w.grad == 10.0 + 6.0
+
+
+def test_variants_of_different_shape_are_refused_naming_the_node():
+    x0, x1 = Value(1.0, "x"), Value(1.0, "x")
+    w = Value(0.5, "w")
+    with pytest.raises(ValueError, match="variant 1 differs from variant 0 at node .*tanh instead of relu"):
+        CompiledGraph([Trace([x0], [(w * x0).relu()]), Trace([x1], [(w * x1).tanh()])])
+
+
+def test_a_sample_outside_an_op_domain_is_named_with_the_scalar_message():
+    x = Value(1.0, "x")
+    w = Value(1.0, "w")
+    graph = CompiledGraph([Trace([x], [(w * x).log()])])
+    with pytest.raises(DomainError, match=r"log: log needs a positive input, got -2.0 \[sample 2, node"):
+        graph.forward(np.array([[1.0], [3.0], [-2.0], [4.0]]))
+
+
+def test_bad_batch_shapes_are_refused():
+    x = Value(1.0, "x")
+    graph = CompiledGraph([Trace([x], [x.tanh()])])
+    with pytest.raises(ValueError, match=r"X must have shape \(samples, 1\)"):
+        graph.forward(np.zeros((3, 2)))
+    with pytest.raises(ValueError, match="variants must be 3 integers in"):
+        graph.forward(np.zeros((3, 1)), np.array([0, 1, 0]))
+
+
+def test_a_deep_chain_replays_without_recursion():
+    x = Value(0.5, "x")
+    w = Value(1.0, "w")
+    node = x
+    for _ in range(20_000):
+        node = node * w + 1e-5
+    replay = CompiledGraph([Trace([x], [node])]).forward(np.array([[0.5], [1.5]]))
+    assert replay.output().tolist() == pytest.approx([0.5 + 0.2, 1.5 + 0.2])
+    replay.backward()
+    assert w.grad == pytest.approx(20_000 * (0.5 + 1.5) + 2 * 1e-5 * 20_000 * 19_999 / 2, rel=1e-9)

@@ -1,0 +1,137 @@
+r"""``fit(..., engine="compiled")``: each step replays one traced sample graph over the batch.
+
+The step computes exactly what the scalar step computes,
+
+    L = (1/n) Σ_samples loss(model(x_s), y_s) + α·Σ p²,     p.grad = ∂L/∂p,
+
+but instead of building n sample graphs it traces the graph of one sample once (per
+distinct target value, see ``engine.compiled``) and replays it with numpy, every node a
+row over the batch. The parameter gradients land in the same parameter ``Value``s, so
+the optimizer, the diagrams and the step-through see them as after a scalar step. The
+L2 term depends on the parameters only, so it stays a small scalar graph.
+
+The batch loss must be the mean of its samples' losses (every loss in ``nn.losses``
+is); this is checked on the first samples when a model is first traced.
+"""
+
+from __future__ import annotations
+
+import math
+import weakref
+from collections.abc import Callable
+
+import numpy as np
+
+from engine import Value
+from engine.compiled import CompiledGraph, Trace
+from nn.losses import l2_regularization
+from nn.module import Module
+from nn.optim import Optimizer
+from nn.training import BatchResult, Objective, register_engine
+
+__all__ = ["CompiledModel", "compiled_step", "compiled_model"]
+
+
+def _target_key(target) -> object:
+    """A hashable form of one sample's target (a class, a number, a row of numbers)."""
+    target = np.asarray(target)
+    return target.item() if target.ndim == 0 else tuple(target.reshape(-1).tolist())
+
+
+def _python_target(target) -> object:
+    """The target as the loss functions receive it in a scalar step (numbers, not numpy)."""
+    return target.tolist() if isinstance(target, np.ndarray) else np.asarray(target).item()
+
+
+class CompiledModel:
+    """A model and a per-sample loss, traced once per distinct target value.
+
+    Args:
+        model: the network, called on one row of inputs.
+        loss: a batch loss ``(outputs, targets) -> Value`` that is the mean of its
+            samples' losses.
+    """
+
+    def __init__(self, model: Module, loss: Callable[..., Value]) -> None:
+        self.model = model
+        self.loss = loss
+        self.traces: list[Trace] = []
+        self.variant_of: dict[object, int] = {}
+        self.graph: CompiledGraph | None = None
+
+    def _trace(self, x: np.ndarray, target) -> Trace:
+        inputs = [Value(float(v), f"x{column}") for column, v in enumerate(x.tolist(), start=1)]
+        outputs = self.model(inputs)
+        sample_loss = self.loss([outputs], [_python_target(target)])
+        return Trace(inputs, [sample_loss, *([outputs] if isinstance(outputs, Value) else outputs)])
+
+    def variants(self, X: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """Each sample's variant; new target values are traced (from their first sample)."""
+        keys = [_target_key(target) for target in y]
+        new = False
+        for row, key in enumerate(keys):
+            if key not in self.variant_of:
+                self.variant_of[key] = len(self.traces)
+                self.traces.append(self._trace(X[row], y[row]))
+                new = True
+        if new or self.graph is None:
+            first_time = self.graph is None
+            self.graph = CompiledGraph(self.traces)
+            if first_time:
+                self._check_mean_of_samples(X, y)
+        return np.array([self.variant_of[key] for key in keys], dtype=int)
+
+    def _check_mean_of_samples(self, X: np.ndarray, y: np.ndarray) -> None:
+        """The replay averages per-sample losses; make sure that is what the loss does."""
+        rows = slice(0, min(3, len(X)))
+        outputs = [self.model(x) for x in X[rows]]
+        scalar = self.loss(outputs, y[rows]).data
+        compiled = float(np.mean(self.forward(X[rows], y[rows]).output(0)))
+        if not math.isclose(scalar, compiled, rel_tol=1e-9, abs_tol=1e-12):
+            name = getattr(self.loss, "__name__", repr(self.loss))
+            raise ValueError(
+                f"fit(engine='compiled'): the loss {name} of a batch ({scalar!r}) is not the mean of its "
+                f"samples' losses ({compiled!r}); use engine='scalar' for this loss"
+            )
+
+    def forward(self, X: np.ndarray, y: np.ndarray):
+        """The replay of the traced graph over the batch (X, y)."""
+        variants = self.variants(X, y)
+        return self.graph.forward(X, variants)
+
+    def outputs(self, replay) -> np.ndarray:
+        """The network's outputs per sample: a vector for one output, else samples × outputs."""
+        rows = [replay.output(index) for index in range(1, len(self.graph.output_rows))]
+        return rows[0].copy() if len(rows) == 1 else np.stack(rows, axis=1)
+
+
+_COMPILED: weakref.WeakKeyDictionary[Module, dict[Callable, CompiledModel]] = weakref.WeakKeyDictionary()
+
+
+def compiled_model(model: Module, loss: Callable[..., Value]) -> CompiledModel:
+    """The traces of ``model`` with ``loss``, made on first use and kept with the model."""
+    per_loss = _COMPILED.setdefault(model, {})
+    if loss not in per_loss:
+        per_loss[loss] = CompiledModel(model, loss)
+    return per_loss[loss]
+
+
+def compiled_step(
+    model: Module, objective: Objective, X: np.ndarray, y: np.ndarray, optimizer: Optimizer
+) -> BatchResult:
+    """Forward, backward and update on one batch by replaying the traced sample graph."""
+    compiled = compiled_model(model, objective.loss)
+    replay = compiled.forward(X, y)
+    sample_losses = replay.output(0)
+    optimizer.zero_grad()
+    replay.backward(seed=1.0 / len(X))
+    loss = float(np.mean(sample_losses))
+    if objective.l2:
+        regularization = l2_regularization(model.parameters(), objective.l2)
+        regularization.backward()
+        loss += regularization.data
+    optimizer.step()
+    return BatchResult(loss, compiled.outputs(replay))
+
+
+register_engine("compiled", compiled_step)

@@ -1,0 +1,142 @@
+"""fit(..., engine="compiled") against the scalar engine: same losses, same gradients, same weights."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+from engine import Value
+from nn import MLP, SGD, Adam, datasets, fit
+from nn.compiled import compiled_step
+from nn.losses import LOSSES
+from nn.training import Objective, scalar_step
+
+RTOL = 1e-9
+
+
+def _moons():
+    X, y = datasets.moons(40, noise=0.1, seed=1)
+    return X, 2 * y - 1
+
+
+def _blobs():
+    return datasets.blobs(30, classes=3, dim=3, seed=2)
+
+
+def _curve():
+    X, y = datasets.curve(25, seed=3)
+    return X.reshape(len(X), -1), y
+
+
+def _two_targets():
+    X, y = _curve()
+    return X, np.stack([y, -0.5 * y], axis=1)
+
+
+def _binary():
+    return datasets.xor(24, seed=4)
+
+
+# (name, sizes, model options, loss, data, l2)
+SETUPS = [
+    ("moons 2-16-16-1 hinge", 2, [16, 16, 1], {}, "hinge", _moons, 1e-4),
+    ("moons 2-4-1 expanded perceptron", 2, [4, 1], {"expanded": True}, "perceptron", _moons, 0.0),
+    (
+        "blobs 3-8-3 tanh cross-entropy",
+        3,
+        [8, 3],
+        {"activation": "tanh"},
+        "softmax_cross_entropy",
+        _blobs,
+        1e-3,
+    ),
+    ("curve 1-6-6-1 sigmoid mse", 1, [6, 6, 1], {"activation": "sigmoid"}, "mse", _curve, 0.0),
+    ("curve 1-5-2 no bias mse, two outputs", 1, [5, 2], {"bias": False}, "mse", _two_targets, 0.0),
+    (
+        "xor 2-5-1 hardtanh bce",
+        2,
+        [5, 1],
+        {"activation": "hardtanh"},
+        "binary_cross_entropy_with_logits",
+        _binary,
+        0.0,
+    ),
+]
+
+
+def _model(nin, sizes, options):
+    return MLP(nin, sizes, rng=random.Random(7), **options)
+
+
+@pytest.mark.parametrize("setup", SETUPS, ids=[s[0] for s in SETUPS])
+@pytest.mark.parametrize("batch", [None, 7, 1])
+def test_one_step_gives_the_scalar_loss_outputs_and_every_gradient(setup, batch):
+    _, nin, sizes, options, loss, data, l2 = setup
+    X, y = data()
+    rows = slice(None) if batch is None else slice(3, 3 + batch)
+    X, y = X[rows], y[rows]
+    results = []
+    for step in (scalar_step, compiled_step):
+        model = _model(nin, sizes, options)
+        objective = Objective(LOSSES[loss], l2)
+        optimizer = SGD(model.parameters(), lr=1e-9)  # records the grads, barely moves
+        result = step(model, objective, X, y, optimizer)
+        results.append((result, [p.grad for p in model.parameters()]))
+    (scalar, scalar_grads), (compiled, compiled_grads) = results
+    assert compiled.loss == pytest.approx(scalar.loss, rel=RTOL)
+    assert compiled.outputs.shape == scalar.outputs.shape
+    assert compiled.outputs.ravel().tolist() == pytest.approx(scalar.outputs.ravel().tolist(), rel=RTOL)
+    assert compiled_grads == pytest.approx(scalar_grads, rel=RTOL, abs=1e-15)
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
+def test_training_runs_give_the_same_loss_curve_and_weights(optimizer):
+    X, y = _blobs()
+    trained = []
+    for engine in ("scalar", "compiled"):
+        model = _model(3, [6, 3], {})
+        opt = (
+            SGD(model.parameters(), lr=0.2, momentum=0.5)
+            if optimizer == "sgd"
+            else Adam(model.parameters(), 0.05)
+        )
+        history = fit(
+            model,
+            X,
+            y,
+            "softmax_cross_entropy",
+            opt,
+            epochs=3,
+            batch_size=8,
+            l2=1e-3,
+            engine=engine,
+            progress=False,
+        )
+        trained.append(
+            ([s.loss for s in history.steps], [p.data for p in model.parameters()], history.accuracy)
+        )
+    (losses, weights, accuracy), (compiled_losses, compiled_weights, compiled_accuracy) = trained
+    assert compiled_losses == pytest.approx(losses, rel=RTOL)
+    assert compiled_weights == pytest.approx(weights, rel=RTOL)
+    assert compiled_accuracy == accuracy
+
+
+def test_gradients_land_on_the_model_own_parameter_values():
+    X, y = _moons()
+    model = _model(2, [3, 1], {})
+    before = model.parameters()
+    fit(model, X, y, "hinge", SGD(before, lr=0.1), engine="compiled", progress=False)
+    assert model.parameters() == before
+    assert all(isinstance(p.grad, float) for p in before) and any(p.grad != 0.0 for p in before)
+
+
+def test_a_loss_that_is_not_a_mean_over_samples_is_refused():
+    def summed(outputs, targets):
+        return sum(((o - float(t)) ** 2 for o, t in zip(outputs, targets)), Value(0.0))
+
+    X, y = _curve()
+    model = _model(1, [3, 1], {})
+    with pytest.raises(ValueError, match="is not the mean of its samples' losses"):
+        fit(model, X, y, summed, SGD(model.parameters(), lr=0.1), engine="compiled", progress=False)

@@ -13,6 +13,7 @@ from demos.neuron_values import INPUTS, neuron
 from demos.steppers import XOR_X, XOR_Y, mlp_loss
 from engine import Value, topological_order
 from nn import MLP, SGD
+from viz.figures import two_paths_graph
 from viz.ids import node_id
 from viz.step_training import training_stepper
 from viz.stepper import step
@@ -25,16 +26,9 @@ def lecture_neuron() -> Value:
     return neuron(*(Value(v, k) for k, v in INPUTS.items()))
 
 
-def diamond() -> Value:
-    """w feeds y = 2w and z = exp(w); L = y·z: two paths from w to L."""
-    w = Value(1.5, "w")
-    y = w * 2.0
-    y.label = "y"
-    z = w.exp()
-    z.label = "z"
-    loss = y * z
-    loss.label = "L"
-    return loss
+def two_paths() -> Value:
+    """The lecture's o = exp(w²)·sin(w²): y = w² feeds p and q, two paths from w to o."""
+    return two_paths_graph(0.8)[0]
 
 
 def ids(root: Value) -> dict[str, Value]:
@@ -49,7 +43,7 @@ def ids(root: Value) -> dict[str, Value]:
 def pages(tmp_path_factory):
     folder = tmp_path_factory.mktemp("pages")
     built = {}
-    for name, make in {"neuron": lecture_neuron, "diamond": diamond}.items():
+    for name, make in {"neuron": lecture_neuron, "two_paths": two_paths}.items():
         built[name] = step(make()).save(folder / f"{name}.html")
     built["mlp"] = step(mlp_loss(), view="neuron").save(folder / "mlp.html")
     random.seed(1)
@@ -110,16 +104,16 @@ def test_backward_shows_each_final_grad_and_its_contributions(page, pages):
 
 
 def test_accumulating_nodes_look_different_from_final_ones(page, pages):
-    page.open(pages["diamond"], "#mode=backward&step=2")
-    w = "n0_w"
-    assert "accumulating" in page.page.locator(f"[id='{w}']").get_attribute("class")
+    page.open(pages["two_paths"], "#mode=backward&step=2")  # o and q are done, p not yet
+    y = node_id(1, "y = z = f(w)")
+    assert "accumulating" in page.page.locator(f"[id='{y}']").get_attribute("class")
     page.press("End")
-    assert "final" in page.page.locator(f"[id='{w}']").get_attribute("class")
+    assert "final" in page.page.locator(f"[id='{y}']").get_attribute("class")
 
 
 def test_path_products_sum_to_the_grad(page, pages):
-    nodes = ids(diamond())
-    page.open(pages["diamond"])
+    nodes = ids(two_paths())
+    page.open(pages["two_paths"])
     page.press("p")
     page.page.locator("[id='n0_w']").click()
     products = []
@@ -203,10 +197,10 @@ def test_deep_link_opens_the_step_and_stepping_updates_the_hash(page, pages):
 
 
 def test_play_runs_through_the_steps(page, pages):
-    page.open(pages["diamond"], "#mode=forward&step=0")
+    page.open(pages["two_paths"], "#mode=forward&step=0")
     page.page.select_option("#speed", "300")
     page.press(" ")
-    expect(page.page.locator("#counter")).to_have_text(re.compile(r"^step 3 / 3$"))
+    expect(page.page.locator("#counter")).to_have_text(re.compile(r"^step 4 / 4$"))
     assert page.text("#play") == "▶ play"  # stopped at the end by itself
 
 

@@ -8,6 +8,8 @@ import re
 
 import pytest
 
+from demos.neuron_values import INPUTS
+from demos.neuron_values import neuron as lecture_neuron
 from engine import Value, backward_steps, count_edges, topological_order
 from viz.model import GraphTooLargeError
 from viz.page import script_json
@@ -15,20 +17,10 @@ from viz.step_data import text_extents
 from viz.stepper import step
 from viz.text import parse_number
 
-NEURON = {"x1": 2.0, "x2": 0.0, "w1": -3.0, "w2": 1.0, "b": 6.881373587019543}
-
 
 def neuron() -> Value:
-    x1, x2, w1, w2, b = (Value(v, k) for k, v in NEURON.items())
-    x1w1 = x1 * w1
-    x1w1.label = "x1*w1"
-    x2w2 = x2 * w2
-    x2w2.label = "x2*w2"
-    n = x1w1 + x2w2 + b
-    n.label = "n"
-    o = n.tanh()
-    o.label = "o"
-    return o
+    """The lecture neuron o = tanh(x1·w1 + x2·w2 + b), labelled as in the lecture notebook."""
+    return lecture_neuron(*(Value(v, k) for k, v in INPUTS.items()))
 
 
 def diamond() -> tuple[Value, Value]:

@@ -208,18 +208,8 @@
     if (subjects) {
       const select = $("subject-select");
       if (select.dataset.mode !== state.mode) {
-        select.replaceChildren();
+        fillSelect(select, [["", "— choose —"], ...subjects]);
         select.dataset.mode = state.mode;
-        const none = document.createElement("option");
-        none.value = "";
-        none.textContent = "— choose —";
-        select.appendChild(none);
-        for (const [id, name] of subjects) {
-          const option = document.createElement("option");
-          option.value = id;
-          option.textContent = name;
-          select.appendChild(option);
-        }
       }
       select.value = state.subject[state.mode] || "";
       $("subject-label").textContent = state.mode === "nudge" ? "leaf" : "node";
@@ -227,17 +217,19 @@
       $("variant-box").hidden = !variants;
       if (variants) {
         const vs = $("variant-select");
-        if (vs.options.length !== variants.length) {
-          vs.replaceChildren();
-          for (const v of variants) {
-            const option = document.createElement("option");
-            option.value = v;
-            option.textContent = v;
-            vs.appendChild(option);
-          }
-        }
+        if (vs.options.length !== variants.length) fillSelect(vs, variants.map((v) => [v, v]));
         vs.value = state.variant[state.mode] || variants[0];
       }
+    }
+  }
+
+  function fillSelect(select, pairs) {
+    select.replaceChildren();
+    for (const [value, text] of pairs) {
+      const option = document.createElement("option");
+      option.value = value;
+      option.textContent = text;
+      select.appendChild(option);
     }
   }
 

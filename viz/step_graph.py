@@ -6,9 +6,9 @@ label), so the stepper and the static diagrams call the same node by the same id
 
 from __future__ import annotations
 
-from engine import Value
+from engine import Value, topological_order
 from viz.ids import edge_id
-from viz.model import DEFAULT_MAX_NODES, EdgeView, build_model
+from viz.model import DEFAULT_MAX_NODES, EdgeView, GraphTooLargeError, build_model
 from viz.step_text import node_names
 
 __all__ = ["StepGraph"]
@@ -33,7 +33,15 @@ class StepGraph:
     def __init__(self, root: Value, max_nodes: int = DEFAULT_MAX_NODES) -> None:
         if not isinstance(root, Value):
             raise TypeError(f"a step-through needs an engine.Value as its root, got {type(root).__name__}")
-        model = build_model(root, max_nodes=max_nodes)
+        try:
+            model = build_model(root, max_nodes=max_nodes)
+        except GraphTooLargeError as error:
+            count = len(topological_order(root))
+            raise GraphTooLargeError(
+                f"the graph has {count} nodes, more than max_nodes={max_nodes} for a step-through; "
+                "step(root, view='neuron') steps through one box per neuron (nn networks), "
+                f"or pass max_nodes={count} to step through every node anyway"
+            ) from error
         self.root = root
         self.order: list[Value] = [view.value for view in model.nodes]
         self.ids: dict[Value, str] = dict(model.ids)

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from engine import Value
 from viz.diagram import write_atomically
-from viz.model import DEFAULT_MAX_NODES
+from viz.model import DEFAULT_MAX_NODES, check_size
 from viz.page import build_page, iframe
 from viz.step_boxes import expanded_view, merge_by_box, neuron_view, relabel
 from viz.step_data import MODES, build_data, text_extents
@@ -32,7 +32,10 @@ from viz.step_layout import layout_svg
 from viz.step_nudge import NUDGES
 from viz.step_paths import MAX_STEPPED_PATHS
 
-__all__ = ["Stepper", "step", "page_from_data"]
+__all__ = ["Stepper", "step", "page_from_data", "NEURON_VIEW_NODES"]
+
+NEURON_VIEW_NODES = 3000
+"""The largest graph the neuron view reads (its boxes are limited by ``max_nodes``)."""
 
 
 class Stepper:
@@ -81,7 +84,9 @@ class Stepper:
         return f"<Stepper {self.data['title']!r}: {counts['nodes']} nodes, modes {', '.join(self.data['modes'])}>"
 
 
-def page_from_data(graph: StepGraph, data: dict, first_state: str, view: str = "expanded") -> str:
+def page_from_data(
+    graph: StepGraph, data: dict, first_state: str, view: str = "expanded", max_boxes: int = DEFAULT_MAX_NODES
+) -> str:
     """Lay ``graph`` out once, in ``view``, with room for every text ``data`` will show.
 
     ``first_state`` names the mode whose initial state the static SVG shows. The
@@ -91,6 +96,7 @@ def page_from_data(graph: StepGraph, data: dict, first_state: str, view: str = "
     labels = {ident: info["label"] for ident, info in data["nodes"].items()}
     if view == "neuron":
         boxes = neuron_view(graph, labels)
+        check_size(len(boxes.boxes), max_boxes, "boxes in the neuron view")
         relabel(data, boxes.prefixes)
         box_names = {box.id: box.title for box in boxes.boxes}
         for mode in ("forward", "backward"):
@@ -149,7 +155,8 @@ def step(
     """
     if not 0 <= digits <= 8:
         raise ValueError(f"digits must be between 0 and 8, got {digits}")
-    graph = StepGraph(root, max_nodes=max_nodes)
+    # the neuron view draws far fewer boxes than the graph has nodes: its limit is on boxes
+    graph = StepGraph(root, max_nodes=max_nodes if view != "neuron" else NEURON_VIEW_NODES)
     data = build_data(
         graph,
         digits=digits,
@@ -158,5 +165,7 @@ def step(
         max_paths=max_paths,
         title=title,
     )
-    svg = page_from_data(graph, data, "paths" if "paths" in data["modes"] else data["modes"][0], view)
+    svg = page_from_data(
+        graph, data, "paths" if "paths" in data["modes"] else data["modes"][0], view, max_nodes
+    )
     return Stepper(data, svg, theme=theme, mode=mode)

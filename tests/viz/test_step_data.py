@@ -227,7 +227,7 @@ def test_a_graph_too_large_names_the_collapsed_view():
     node = x
     for _ in range(300):
         node = node * 1.01
-    with pytest.raises(GraphTooLargeError, match="collapse='neuron'"):
+    with pytest.raises(GraphTooLargeError, match="view='neuron'"):
         step(node)
 
 

@@ -236,3 +236,15 @@ def test_unknown_mode_is_refused():
         step(neuron(), modes=("sideways",))
     with pytest.raises(ValueError, match="unknown mode 'quiz'"):
         step(neuron(), modes=("forward",), mode="quiz")
+
+
+def test_neuron_view_counts_boxes_and_needs_neurons():
+    from demos.steppers import mlp_loss
+
+    stepper = step(mlp_loss(), view="neuron")
+    assert stepper.data["counts"]["nodes"] == 63
+    assert stepper.svg().count('class="node neuron"') == 9
+    with pytest.raises(GraphTooLargeError, match="boxes in the neuron view"):
+        step(mlp_loss(), view="neuron", max_nodes=5)
+    with pytest.raises(ValueError, match="has no neurons"):
+        step(neuron(), view="neuron")

@@ -89,7 +89,7 @@ def main(out: Path, quick: bool = False) -> dict:
         "neuron: path sum = grad for w1": _path_sum_matches(neuron_page, "w1"),
         "two paths: path sum = grad for w": _path_sum_matches(two_page, w.label),
         "mlp nodes / edges": (mlp_page.data["counts"]["nodes"], mlp_page.data["counts"]["edges"]),
-        "training loss first → last": (round(losses[0], 4), round(losses[-1], 4)),
+        "training loss first → last": (f"{losses[0]:.4f}", f"{losses[-1]:.2e}"),
         "pages": sorted(p.name for p in out.glob("step_*.html")),
     }
 

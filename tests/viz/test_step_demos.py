@@ -10,7 +10,7 @@ def test_stepper_demo_writes_every_page_with_its_picture(tmp_path):
     assert findings["neuron: path sum = grad for w1"] and findings["two paths: path sum = grad for w"]
     assert findings["neuron steps (forward, backward)"] == (5, 10)
     first, last = findings["training loss first → last"]
-    assert last < first
+    assert float(last) < float(first)
     for name in ("step_neuron", "step_two_paths", "step_mlp", "step_mlp_nodes", "step_training"):
         assert (tmp_path / f"{name}.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
         assert (tmp_path / f"{name}.svg").read_text(encoding="utf-8").startswith("<svg")

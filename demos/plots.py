@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
+import io
 from pathlib import Path
 
 import matplotlib
+
+from viz.diagram import write_atomically
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
@@ -18,14 +19,10 @@ plt.rcParams.update({"font.size": 13, "axes.titlesize": 15, "axes.labelsize": 14
 
 def save_figure(figure, path: Path) -> Path:
     """Write ``figure`` as a PNG to ``path`` (atomically: a failure leaves no partial file) and close it."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".png")
-    os.close(handle)
+    buffer = io.BytesIO()
     try:
-        figure.savefig(temporary, bbox_inches="tight")
-        os.replace(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
-        raise
+        figure.savefig(buffer, format="png", bbox_inches="tight")
     finally:
         plt.close(figure)
+    write_atomically(path, buffer.getvalue())
     return path

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import math
 import os
-import tempfile
+import secrets
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -157,13 +157,14 @@ class Module:
             "shape": self.describe_shape(),
             "parameters": self.state_dict(),
         }
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        # opened like any new file (mkstemp would make it readable by its owner only)
+        temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
         try:
-            with os.fdopen(handle, "w", encoding="utf-8") as file:
+            with open(temporary, "x", encoding="utf-8") as file:
                 json.dump(document, file, indent=1)
             os.replace(temporary, path)
         except BaseException:
-            os.unlink(temporary)
+            temporary.unlink(missing_ok=True)
             raise
 
     def load(self, path: str | os.PathLike) -> Module:

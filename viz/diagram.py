@@ -9,12 +9,19 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 
-__all__ = ["Diagram", "GraphvizNotFoundError", "GraphvizError", "FORMATS", "INSTALL_HELP"]
+__all__ = [
+    "Diagram",
+    "GraphvizNotFoundError",
+    "GraphvizError",
+    "FORMATS",
+    "INSTALL_HELP",
+    "write_atomically",
+]
 
 FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv": "dot"}
 """File extensions ``save`` understands and the format each one means."""
@@ -137,13 +144,18 @@ class Diagram:
 
 
 def write_atomically(target: Path, content: bytes) -> None:
-    """Write ``content`` to ``target`` through a temporary file in the same folder, then rename."""
+    """Write ``content`` to ``target`` through a temporary file in the same folder, then rename.
+
+    The temporary file is opened like any new file (``open(..., "xb")``), so the result
+    gets the user's usual permissions; ``tempfile.mkstemp`` would make it readable by
+    its owner only, and a web server or a colleague could not open the figure or page.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    temporary = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
     try:
-        with os.fdopen(handle, "wb") as stream:
+        with open(temporary, "xb") as stream:
             stream.write(content)
         os.replace(temporary, target)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import random
 
 import pytest
@@ -87,6 +88,15 @@ def test_state_dict_round_trip_and_json_file(tmp_path):
     assert target.load(path) is target
     assert target.state_dict() == source.state_dict()
     assert [p.name for p in tmp_path.iterdir()] == ["net.json"]  # no temporary file left
+
+
+def test_saved_file_has_the_usual_permissions_of_a_new_file(tmp_path):
+    umask = os.umask(0o022)
+    try:
+        MLP(2, [1]).save(tmp_path / "net.json")
+    finally:
+        os.umask(umask)
+    assert (tmp_path / "net.json").stat().st_mode & 0o777 == 0o644
 
 
 def test_loading_the_wrong_shape_names_the_parameter_and_both_shapes_and_changes_nothing(tmp_path):

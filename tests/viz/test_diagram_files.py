@@ -94,3 +94,20 @@ def test_without_dot_the_command_line_exits_1_with_the_message(tmp_path: Path):
 def test_unknown_engine_is_refused():
     with pytest.raises(ValueError, match="unknown Graphviz engine"):
         Diagram("digraph {}", engine="circo")
+
+
+def test_saved_files_are_as_readable_as_any_new_file_and_never_partial(tmp_path: Path, monkeypatch):
+    umask = os.umask(0o022)
+    try:
+        saved = draw(small()).save(tmp_path / "graph.svg")
+    finally:
+        os.umask(umask)
+    assert saved.stat().st_mode & 0o777 == 0o644  # not mkstemp's 0o600: a web server can serve it
+
+    def fail(*_):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", fail)
+    with pytest.raises(OSError, match="disk full"):
+        draw(small()).save(tmp_path / "other.png")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.svg"]

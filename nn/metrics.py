@@ -30,9 +30,10 @@ def threshold_accuracy(scores: np.ndarray, targets: np.ndarray) -> float:
 
 
 def argmax_accuracy(logits: np.ndarray, targets: np.ndarray) -> float:
-    """Fraction with argmax_i v_i = the target class."""
-    logits = np.asarray(logits, float)
-    return float(np.mean(np.argmax(logits, axis=1) == np.asarray(targets).reshape(-1)))
+    """Fraction with argmax_i v_i = the target class (targets: class indices or one-hot rows)."""
+    logits, targets = np.asarray(logits, float), np.asarray(targets)
+    classes = np.argmax(targets, axis=1) if targets.ndim == 2 else targets.reshape(-1)
+    return float(np.mean(np.argmax(logits, axis=1) == classes))
 
 
 _DEFAULTS: dict[Callable, Accuracy] = {

@@ -32,6 +32,16 @@ def test_fit_learns_xor_and_records_every_step():
     assert history.accuracy[-1] == 1.0
 
 
+def test_one_hot_targets_give_the_same_history_as_class_indices():
+    X, y = datasets.blobs(n=12, classes=3, seed=2)
+    runs = []
+    for targets in (y, np.eye(3)[y]):
+        model = MLP(2, [3], activation="identity", rng=random.Random(1))
+        runs.append(fit(model, X, targets, loss="softmax_cross_entropy", epochs=3, progress=False))
+    assert runs[1].loss == pytest.approx(runs[0].loss, rel=1e-14)
+    assert runs[1].accuracy == runs[0].accuracy and 0 < runs[0].accuracy[-1] <= 1
+
+
 def test_full_batch_step_equals_a_hand_written_loop():
     X, y = datasets.moons(n=10, seed=2)
     signs = 2 * y - 1

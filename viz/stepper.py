@@ -53,7 +53,7 @@ class Stepper:
         if mode is not None:
             if mode not in data["modes"]:
                 raise ValueError(f"unknown mode {mode!r}; this page has modes {', '.join(data['modes'])}")
-            data["modes"] = [mode, *(m for m in data["modes"] if m != mode)]
+            data["start"] = mode
 
     def svg(self) -> str:
         """The graph as a static SVG (values and, where computed, grads): the fallback picture."""

@@ -18,7 +18,7 @@ def test_step_writes_a_page_with_the_engines_grads(tmp_path, capsys):
     target = tmp_path / "neuron.html"
     assert main(["step", *NEURON, "-o", str(target), "--mode", "backward"]) == 0
     data = page_data(target)
-    assert data["modes"][0] == "backward"
+    assert data["start"] == "backward"
     grads = {
         data["nodes"][s["values"]["node"]]["name"]: s["values"]["grad"] for s in data["timelines"]["backward"]
     }

@@ -10,7 +10,7 @@
   const EDGE_STATES = ["pending", "known", "pushed", "visited", "changed"];
   const $ = (id) => document.getElementById(id);
 
-  const state = { mode: data.modes[0], step: 0, subject: Object.assign({}, data.chosen || {}), variant: {}, answered: {}, timer: null };
+  const state = { mode: data.start || data.modes[0], step: 0, subject: Object.assign({}, data.chosen || {}), variant: {}, answered: {}, timer: null };
   const nodeEls = {}, edgeEls = {};
   const cellText = (id) => { const cell = document.getElementById(id); return cell ? cell.querySelector("text") : null; };
   for (const id of Object.keys(data.nodes)) {

@@ -7,8 +7,10 @@ width: magnitude), or the vector-unit form of Figure (d): one rectangle per laye
 the weight matrix W_r (p_{r−1} × p_r) on the edge between them. Positions are computed
 here, so layers are centred and an autoencoder's constricted middle shows as such.
 
-Ids follow nn's parameter names: units ``x1``, ``L2_N3``, bias units ``L1_bias``, edges
-``L2_N3_w1`` (the weight ``L2.N3.w1``) and ``L2_N3_b``.
+Units read x_i (inputs), h_rj (unit j of hidden layer r, as the vector unit h_r of
+Figure (d) holds it) and o_j (outputs). Ids follow nn's parameter names: units ``x1``,
+``L2_N3``, bias units ``L1_bias``, edges ``L2_N3_w1`` (the weight ``L2.N3.w1``) and
+``L2_N3_b`` (the bias ``L2.N3.b``, the weight of the edge from "+1").
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ class NetworkShape:
 
     ``weights[r][j][i]`` is the weight from unit i of layer r to neuron j of layer r+1
     (None when drawing from sizes only); ``grads`` likewise, None before backward.
+    ``biases[r][j]`` and ``bias_grads[r][j]`` are neuron j's bias and its gradient.
     """
 
     sizes: tuple[int, ...]
@@ -43,6 +46,7 @@ class NetworkShape:
     weights: tuple | None = None
     grads: tuple | None = None
     biases: tuple | None = None
+    bias_grads: tuple | None = None
 
 
 def shape_of(model, bias: bool | None = None) -> NetworkShape:
@@ -62,9 +66,12 @@ def shape_of(model, bias: bool | None = None) -> NetworkShape:
     weights = tuple(tuple(tuple(w.data for w in n.w) for n in layer.neurons) for layer in layers)
     grads = tuple(tuple(tuple(w.grad for w in n.w) for n in layer.neurons) for layer in layers)
     biases = tuple(tuple(None if n.b is None else n.b.data for n in layer.neurons) for layer in layers)
+    bias_grads = tuple(tuple(None if n.b is None else n.b.grad for n in layer.neurons) for layer in layers)
     if all(g is None for layer in grads for n in layer for g in n):
-        grads = None
-    return NetworkShape(sizes, has_bias if bias is None else bool(bias) and has_bias, weights, grads, biases)
+        grads = bias_grads = None
+    return NetworkShape(
+        sizes, has_bias if bias is None else bool(bias) and has_bias, weights, grads, biases, bias_grads
+    )
 
 
 def draw_network(
@@ -82,8 +89,9 @@ def draw_network(
 
     Args:
         bias: draw bias neurons "+1" (default: as the model has them; True for sizes).
-        weights: write each weight on its edge (colour: sign, width: |w|).
-        grads: write ∂L/∂w on each edge instead (after backward).
+        weights: write each weight on its edge, a bias on its edge from "+1" (colour: sign,
+            width: |w|).
+        grads: write ∂L/∂w (and ∂L/∂b) on each edge instead (after backward).
         vector: one rectangle per layer, weight matrices on the edges (Figure d).
         captions: one caption per layer (default: input layer, hidden layer r, output layer).
         number_format: format of weights and grads.
@@ -124,10 +132,14 @@ def _unit_id(layer: int, index: int) -> str:
 
 
 def _unit_text(layer: int, index: int, layers: int) -> str:
+    """x_i, o_j, or h_rj: a hidden unit names its layer too, so h₁₂ and h₂₂ never read alike."""
     subscript = _subscript(index + 1)
     if layer == 0:
         return f"x{subscript}"
-    return f"o{subscript}" if layer == layers - 1 else f"h{subscript}"
+    if layer == layers - 1:
+        return f"o{subscript}"
+    comma = "," if layer > 9 or index + 1 > 9 else ""
+    return f"h{_subscript(layer)}{comma}{subscript}"
 
 
 def _header(theme: Theme) -> list[str]:
@@ -182,15 +194,30 @@ def _scalar_dot(
         lines.append(
             _caption(layer, x, -(tallest - 1) * UNIT_GAP / 2 - UNIT_GAP * 0.9, captions[layer], theme)
         )
-    values = shape.grads if grads else shape.weights
-    largest = max((abs(v) for layer in values or () for n in layer for v in n if v is not None), default=0.0)
+    values, bias_values = (
+        (shape.grads, shape.bias_grads) if grads else (shape.weights, shape.biases) if weights else (None, None)
+    )
+    largest = max(
+        (
+            abs(v)
+            for table in (values or (), bias_values or ())
+            for layer in table
+            for n in layer
+            for v in (n if isinstance(n, tuple) else (n,))
+            if v is not None
+        ),
+        default=0.0,
+    )
     for layer in range(1, layers):
         for j in range(sizes[layer]):
             target = _unit_id(layer, j)
             sources = [(f"L{layer}_bias", f"{target}_b", None)] if shape.bias else []
             sources += [(_unit_id(layer - 1, i), f"{target}_w{i + 1}", i) for i in range(sizes[layer - 1])]
             for source, edge, i in sources:
-                value = None if values is None or i is None else values[layer - 1][j][i]
+                if i is None:
+                    value = None if bias_values is None else bias_values[layer - 1][j]
+                else:
+                    value = None if values is None else values[layer - 1][j][i]
                 if value is not None:
                     lines.append(
                         _edge_label(

@@ -29,15 +29,23 @@ def test_with_and_without_bias_neurons():
 def test_weights_and_grads_of_an_mlp_on_the_edges():
     random.seed(1)
     model = MLP(2, [2, 1], activation="tanh")
+    for k, p in enumerate(model.parameters()):
+        if p.label.endswith(".b"):
+            p.data = 0.25 * k - 1.0  # biases that differ from the weights and from each other
     out = model([1.0, -1.0])
     out.backward()
     svg = parse(draw_network(model, weights=True).svg())
     for j, neuron in enumerate(model.layers[0].neurons, start=1):
         for i, w in enumerate(neuron.w, start=1):
             assert texts(svg, f"L1_N{j}_w{i}-label") == [format_number(w.data, ".2f")]
+    for j, neuron in enumerate(model.layers[1].neurons, start=1):
+        assert texts(svg, f"L2_N{j}_b-label") == [format_number(neuron.b.data, ".2f")]
     svg = parse(draw_network(model, grads=True).svg())
     w = model.layers[1].neurons[0].w[0]
     assert texts(svg, "L2_N1_w1-label") == [format_number(w.grad, ".2f")]
+    assert texts(svg, "L1_N2_b-label") == [format_number(model.layers[0].neurons[1].b.grad, ".2f")]
+    plain = parse(draw_network(model).svg())
+    assert not [i for i in ids(plain) if i.endswith("-label")]  # numbers only when asked for
 
 
 def test_grads_before_backward_and_bad_sizes_are_clear_errors():
@@ -88,7 +96,8 @@ def test_figure_c_scalar_units():
         "h₂: 3 units",
         "o: 1 unit",
     ]
-    assert [texts(svg, unit)[0] for unit in ("x1", "L1_N1", "L2_N3", "L3_N1")] == ["x₁", "h₁", "h₃", "o₁"]
+    units_read = [texts(svg, unit)[0] for unit in ("x1", "L1_N1", "L1_N3", "L2_N1", "L2_N3", "L3_N1")]
+    assert units_read == ["x₁", "h₁₁", "h₁₃", "h₂₁", "h₂₃", "o₁"]  # a hidden unit names its layer
 
 
 def test_figure_d_vector_units():

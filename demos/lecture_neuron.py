@@ -58,7 +58,12 @@ def main(out: Path, quick: bool = False) -> dict:
     def h_of(x1: Value, x2: Value, w1: Value, w2: Value, b: Value) -> Value:
         return (x1 * w1 + x2 * w2 + b).tanh()
 
-    check = gradcheck(h_of, [*x, *neuron.w, neuron.b])
+    leaves = [*x, *neuron.w, neuron.b]
+    check = gradcheck(h_of, leaves)  # central differences of the same formula, on fresh leaves
+    neuron_matches_differences = all(
+        math.isclose(leaf.grad, row.numerical, rel_tol=1e-6, abs_tol=1e-8)
+        for leaf, row in zip(leaves, check.rows)
+    )
     same = all(
         math.isclose(p.grad, q.grad, abs_tol=1e-15)
         for p, q in zip([*neuron.parameters(), *x], [*expanded.parameters(), *y])
@@ -69,6 +74,7 @@ def main(out: Path, quick: bool = False) -> dict:
         "delta = dh/da": round(neuron.a.grad, 4),
         "grads": {leaf.label: round(leaf.grad, 4) for leaf in [*neuron.w, neuron.b, *x]},
         "expanded neuron gives the same gradients": same,
+        "neuron's gradients equal central differences": neuron_matches_differences,
         "gradcheck ok": check.ok,
     }
 

@@ -29,6 +29,7 @@ def test_lecture_neuron_values_and_gradients(tmp_path):
     assert found["h"] == pytest.approx(0.7071) and found["delta = dh/da"] == 0.5
     assert found["grads"] == {"w1": 1.0, "w2": 0.0, "b": 0.5, "x1": -1.5, "x2": 0.5}
     assert found["expanded neuron gives the same gradients"] and found["gradcheck ok"]
+    assert found["neuron's gradients equal central differences"]
     assert "δ = ∂h/∂a = 0.5000" in (tmp_path / "lecture_neuron.txt").read_text(encoding="utf-8")
 
 

@@ -28,7 +28,7 @@ __all__ = ["layout_svg", "FONT", "CHAR_WIDTH"]
 
 FONT = 15.0
 """Node text size in SVG points (the SVG is scaled to fit the page)."""
-EDGE_FONT = 13.0
+EDGE_FONT = 14.0
 CHAR_WIDTH = 0.6
 """Advance of one monospace character, in em."""
 PAD = 8.0

@@ -191,8 +191,18 @@ def _name(node: Value) -> str:
     return node.label or node._op or f"{node.data:g}"
 
 
+def _route(path) -> str:
+    """The path's nodes joined by arrows; an edge into a node that uses the same operand twice
+    (``x*x``) names which operand it is, so the two paths of ``x*x`` read differently."""
+    parts = [_name(path.nodes[0])]
+    for node, child, edge in zip(path.nodes, path.nodes[1:], path.edges):
+        twice = child.parents.count(node) > 1
+        parts.append(f"{_name(child)} (operand {edge + 1})" if twice else _name(child))
+    return " → ".join(parts)
+
+
 def _print_path(index: int, path, number: Callable[[float], str]) -> None:
-    route = " → ".join(_name(node) for node in path.nodes)
+    route = _route(path)
     factors = " × ".join(number(f) for f in path.factors) or "1"
     print(f"  {index:>3}. {route}\n       {factors} = {number(path.product)}")
 
@@ -214,6 +224,8 @@ def run_paths(args: argparse.Namespace) -> int:
         return format_number(value, args.number_format)
 
     wrt = leaves[args.wrt]
+    gradient_name = f"backprop gradient ∂out/∂{args.wrt}"
+    width = max(len("sum of path products"), len(gradient_name))
     root.backward()
     total = count_paths(root, wrt)
     print(f"output = {number(root.data)};  paths from {args.wrt} to the output: {total}")
@@ -230,8 +242,8 @@ def run_paths(args: argparse.Namespace) -> int:
                 _print_path(index, path, number)
         if total > args.max_paths:
             print(f"  … {total - args.max_paths} more paths (--max-paths)")
-        print(f"sum of path products        {number(math.fsum(products))}")
-    print(f"backprop gradient ∂out/∂{args.wrt}  {number(wrt.grad)}")
+        print(f"{'sum of path products':<{width}}  {number(math.fsum(products))}")
+    print(f"{gradient_name:<{width}}  {number(wrt.grad)}")
     print(
         f"backprop visits {count_edges(root)} edges once each; the path sum multiplies along {total} path(s)"
     )

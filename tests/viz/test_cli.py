@@ -88,6 +88,15 @@ def test_paths_lists_each_path_and_the_sum_equals_backprop():
     assert total == grad == pytest.approx(exact, abs=5e-5)
 
 
+def test_paths_of_a_reused_operand_name_which_operand_they_enter():
+    result = pathgrad("paths", "x*x + x", "--at", "x=3", "--wrt", "x")
+    assert result.returncode == 0, result.stderr
+    routes = [line.split(". ", 1)[1] for line in result.stdout.splitlines() if " → " in line]
+    assert routes == ["x → × (operand 1) → +", "x → × (operand 2) → +", "x → +"]
+    sums = [line for line in result.stdout.splitlines() if line.startswith(("sum of", "backprop gradient"))]
+    assert [line.rindex("7.0000") for line in sums] == [len(sums[1]) - 6] * 2  # the two numbers line up
+
+
 def test_paths_respects_max_paths():
     result = pathgrad("paths", "x*x*x", "--at", "x=2", "--wrt", "x", "--max-paths", "1")
     assert result.returncode == 0

@@ -257,3 +257,27 @@ def test_training_page_steps_through_fits_iterations(page, pages):
         if page.page.locator(f"[id='{ident}-data']").count():
             assert cell(page, ident, "data") == state["d"]
     assert page.page.locator("#chart line").get_attribute("x1") == str(steps[-1]["values"]["iteration"])
+
+
+@pytest.mark.parametrize(
+    "page_name, moment",
+    [
+        ("neuron", "mode=forward&step=3"),
+        ("neuron", "mode=backward&step=4"),
+        ("two_paths", "mode=paths&node=n0_w&step=2"),
+        ("neuron", "mode=quiz&step=2"),
+        ("neuron", "mode=nudge&node=n1_w1&h=0.01&step=5"),
+        ("mlp", "mode=backward&step=8"),
+        ("training", "mode=training&step=5"),
+    ],
+)
+def test_each_mode_renders_a_projector_frame(page, pages, tmp_path, page_name, moment):
+    page.open(pages[page_name], f"#{moment}")
+    step_number = int(moment.rsplit("=", 1)[1])
+    assert page.counter()[0] == step_number
+    assert page.text("#step-title") and page.panel()
+    graph = page.page.locator("#graph svg").bounding_box()
+    assert graph["width"] > 600 and graph["height"] > 500  # the graph fills its pane at 1280×720
+    shot = tmp_path / f"{page_name}-{moment.split('&')[0]}.png"
+    page.page.screenshot(path=shot, animations="disabled")
+    assert shot.read_bytes()[16:24] == (1280).to_bytes(4, "big") + (720).to_bytes(4, "big")  # PNG IHDR size

@@ -14,11 +14,14 @@ from viz.diagram import Diagram, GraphvizError, GraphvizNotFoundError
 from viz.draw import draw, draw_dot
 from viz.model import DisplayModel, GraphTooLargeError, build_model
 from viz.network import draw_network
+from viz.stepper import Stepper, step
 
 __all__ = [
     "draw",
     "draw_dot",
     "draw_network",
+    "step",
+    "Stepper",
     "Diagram",
     "GraphvizError",
     "GraphvizNotFoundError",

@@ -27,7 +27,7 @@ from viz.graph_view import edge_line, largest_contribution, node_lines
 from viz.ids import edge_id, field_id, slug
 from viz.model import GroupView, build_model, check_size
 from viz.options import Options
-from viz.text import pad
+from viz.text import pad, subscript, superscript
 
 __all__ = ["collapsed_dot", "layers_of", "LARGEST_GRAPH", "MATRIX_LIMIT"]
 
@@ -260,7 +260,7 @@ class _View:
         items = [(x, self.model.node(x).label or x) for x in inputs]
         return self.rows_for(
             items,
-            f"x ∈ ℝ{_superscript(len(inputs))}",
+            f"x ∈ ℝ{superscript(len(inputs))}",
             ["", "x", "∂L/∂x"],
             lambda item: (
                 self.caption(item[1])
@@ -289,7 +289,7 @@ class _View:
             )
 
         return self.rows_for(
-            items, f"{name} · {activation} · ℝ{_superscript(len(groups))}", ["", "a", "δ", "h", "Δ"], cells
+            items, f"{name} · {activation} · ℝ{superscript(len(groups))}", ["", "a", "δ", "h", "Δ"], cells
         )
 
     def matrix_edges(self, position: int, target: str, groups: list[GroupView], unit_of) -> list[str]:
@@ -303,12 +303,12 @@ class _View:
         lines = []
         for source, ks in sources.items():
             weights = [[self.model.node(g.weights[k]) for g in groups] for k in ks]
-            texts = [f"W{_subscript(position)} ({len(ks)}×{len(groups)})"]
-            label = self.matrix_label(texts[0], weights)
-            edge_ids = f"{target}-from-{source}"
+            label = self.matrix_label(f"W{subscript(position)} ({len(ks)}×{len(groups)})", weights)
             lines.append(
                 f"  {quote(source)} -> {quote(target)} "
-                + attributes(id=edge_ids, color=self.theme.foreground, penwidth="3", label=label)
+                + attributes(
+                    id=f"{target}-from-{source}", color=self.theme.foreground, penwidth="3", label=label
+                )
             )
         return lines
 
@@ -332,15 +332,3 @@ class _View:
                     )
         size = self.theme.edge_font_size
         return f'<table border="0" cellspacing="0" cellpadding="2"><tr><td><font point-size="{size}"><table border="0" cellspacing="0" cellpadding="2">{"".join(parts)}</table></font></td></tr></table>'
-
-
-_SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
-_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-
-
-def _superscript(number: int) -> str:
-    return str(number).translate(_SUPERSCRIPTS)
-
-
-def _subscript(number: int) -> str:
-    return str(number).translate(_SUBSCRIPTS)

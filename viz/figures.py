@@ -21,7 +21,7 @@ from engine import Value, apply, paths
 from engine.ops import LINEAR
 from viz.diagram import Diagram
 from viz.draw import draw
-from viz.network import draw_network
+from viz.network import draw_network, layer_names
 
 __all__ = [
     "LECTURE_SIZES",
@@ -61,7 +61,7 @@ def network_without_bias() -> Diagram:
 
 def scalar_units() -> Diagram:
     """Figure (c): scalar units x, h₁, h₂, o, one circle each, captioned with their counts (pair of (d))."""
-    names = ["x", *(f"h{'₁₂₃₄₅₆₇₈₉'[r - 1]}" for r in range(1, len(LECTURE_SIZES) - 1)), "o"]
+    names = layer_names(len(LECTURE_SIZES))
     captions = [f"{name}: {size} unit{'s' if size > 1 else ''}" for name, size in zip(names, LECTURE_SIZES)]
     return draw_network(list(LECTURE_SIZES), bias=False, captions=captions)
 

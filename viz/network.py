@@ -20,10 +20,10 @@ from dataclasses import dataclass
 
 from viz.diagram import Diagram
 from viz.dot import attributes, quote
-from viz.text import format_number, html_text
+from viz.text import format_number, html_text, subscript, superscript
 from viz.theme import Theme, get_theme
 
-__all__ = ["draw_network", "NetworkShape", "shape_of"]
+__all__ = ["draw_network", "NetworkShape", "shape_of", "layer_names"]
 
 LAYER_GAP = 260.0
 UNIT_GAP = 96.0
@@ -123,8 +123,9 @@ def _default_captions(layers: int) -> list[str]:
     return ["input layer", *(f"hidden layer {r}" for r in range(1, layers - 1)), "output layer"]
 
 
-def _subscript(number: int) -> str:
-    return str(number).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+def layer_names(layers: int) -> list[str]:
+    """The lecture's names of the layers' vectors: x, h₁ … h_k, o (``layers`` counts the input)."""
+    return ["x", *(f"h{subscript(r)}" for r in range(1, layers - 1)), "o"]
 
 
 def _unit_id(layer: int, index: int) -> str:
@@ -133,13 +134,13 @@ def _unit_id(layer: int, index: int) -> str:
 
 def _unit_text(layer: int, index: int, layers: int) -> str:
     """x_i, o_j, or h_rj: a hidden unit names its layer too, so h₁₂ and h₂₂ never read alike."""
-    subscript = _subscript(index + 1)
+    unit = subscript(index + 1)
     if layer == 0:
-        return f"x{subscript}"
+        return f"x{unit}"
     if layer == layers - 1:
-        return f"o{subscript}"
+        return f"o{unit}"
     comma = "," if layer > 9 or index + 1 > 9 else ""
-    return f"h{_subscript(layer)}{comma}{subscript}"
+    return f"h{subscript(layer)}{comma}{unit}"
 
 
 def _header(theme: Theme) -> list[str]:
@@ -194,9 +195,11 @@ def _scalar_dot(
         lines.append(
             _caption(layer, x, -(tallest - 1) * UNIT_GAP / 2 - UNIT_GAP * 0.9, captions[layer], theme)
         )
-    values, bias_values = (
-        (shape.grads, shape.bias_grads) if grads else (shape.weights, shape.biases) if weights else (None, None)
-    )
+    values, bias_values = None, None  # the numbers written on the edges, if any
+    if grads:
+        values, bias_values = shape.grads, shape.bias_grads
+    elif weights:
+        values, bias_values = shape.weights, shape.biases
     largest = max(
         (
             abs(v)
@@ -279,9 +282,8 @@ def _edge_label(edge: str, value: float, start, end, j: int, targets: int, theme
 def _vector_dot(shape: NetworkShape, captions: list[str], theme: Theme) -> str:
     sizes = shape.sizes
     lines = _header(theme)
-    names = ["x", *(f"h{_subscript(r)}" for r in range(1, len(sizes) - 1)), "o"]
+    names = layer_names(len(sizes))
     for layer, size in enumerate(sizes):
-        subscript = str(size).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
         height = 0.7 + 0.09 * min(size, 16)
         lines.append(
             f"  {quote(f'v{layer}')} "
@@ -295,18 +297,17 @@ def _vector_dot(shape: NetworkShape, captions: list[str], theme: Theme) -> str:
                 fixedsize="true",
                 fillcolor=theme.input_fill if layer == 0 else theme.result_fill,
                 pos=f"{layer * LAYER_GAP:.1f},0!",
-                label=f'{html_text(names[layer])}<br/><font point-size="{theme.small_size}">∈ ℝ{subscript}</font>',
+                label=f'{html_text(names[layer])}<br/><font point-size="{theme.small_size}">∈ ℝ{superscript(size)}</font>',
             )
         )
         lines.append(_caption(layer, layer * LAYER_GAP, -UNIT_GAP * 0.9, captions[layer], theme))
     for layer in range(1, len(sizes)):
-        subscript = _subscript(layer)
         lines.append(
             f"  {quote(f'v{layer - 1}')} -> {quote(f'v{layer}')} "
             + attributes(
                 id=f"W{layer}",
                 penwidth="3",
-                label=f'W{subscript}<br/><font point-size="{theme.small_size}">{sizes[layer - 1]} × {sizes[layer]}</font>',
+                label=f'W{subscript(layer)}<br/><font point-size="{theme.small_size}">{sizes[layer - 1]} × {sizes[layer]}</font>',
             )
         )
     lines.append("}")

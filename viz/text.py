@@ -18,6 +18,8 @@ __all__ = [
     "pad",
     "parse_number",
     "FIGURE_SPACE",
+    "subscript",
+    "superscript",
 ]
 
 NOT_COMPUTED = "not computed"
@@ -42,6 +44,20 @@ def format_number(value: float | None, spec: str = ".4f") -> str:
     if text.startswith("-") and float(text) == 0.0:
         text = text[1:]
     return text.replace("-", MINUS)
+
+
+_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+_SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def subscript(number: int) -> str:
+    """``number`` in subscript digits: 12 → "₁₂" (W₁, h₂₃)."""
+    return str(number).translate(_SUBSCRIPTS)
+
+
+def superscript(number: int) -> str:
+    """``number`` in superscript digits: 3 → "³" (ℝ³)."""
+    return str(number).translate(_SUPERSCRIPTS)
 
 
 def parse_number(text: str) -> float:

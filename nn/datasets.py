@@ -19,6 +19,11 @@ def _check_size(n: int, minimum: int, name: str) -> None:
         raise ValueError(f"{name}: n must be an int of at least {minimum}, got {n!r}")
 
 
+def _check_classes(classes: int, name: str) -> None:
+    if isinstance(classes, bool) or not isinstance(classes, (int, np.integer)) or classes < 2:
+        raise ValueError(f"{name}: classes must be an int of at least 2, got {classes!r}")
+
+
 def _shuffled(X: np.ndarray, y: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     order = rng.permutation(len(X))
     return X[order], y[order]
@@ -68,6 +73,7 @@ def spirals(
     n: int = 150, classes: int = 3, noise: float = 0.2, seed: int = 0
 ) -> tuple[np.ndarray, np.ndarray]:
     """``classes`` interleaved spiral arms: radius r ∈ [0, 1], angle 4r + 2πc/classes + noise."""
+    _check_classes(classes, "spirals")
     _check_size(n, classes, "spirals")
     rng = np.random.default_rng(seed)
     y = np.arange(n) % classes
@@ -96,6 +102,7 @@ def blobs(
     In more than two dimensions the centres lie on the circle in the first two
     coordinates; the others are pure noise.
     """
+    _check_classes(classes, "blobs")
     _check_size(n, classes, "blobs")
     if dim < 2:
         raise ValueError(f"blobs: dim must be at least 2, got {dim!r}")

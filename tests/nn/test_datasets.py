@@ -48,3 +48,9 @@ def test_curve_and_split():
     assert np.allclose(y_test, np.sin(3 * X_test[:, 0]) + 0.3 * X_test[:, 0])
     with pytest.raises(ValueError, match="X has 11 rows but y has 2"):
         datasets.train_test_split(X, y[:2])
+
+
+@pytest.mark.parametrize("make", [datasets.spirals, datasets.blobs])
+def test_a_class_count_below_two_is_named(make):
+    with pytest.raises(ValueError, match=f"{make.__name__}: classes must be an int of at least 2, got 0"):
+        make(classes=0)

@@ -1,0 +1,38 @@
+"""``python -m demos.bench [--quick] [--full-micrograd] [--out FILE]``: the side-by-side table."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from demos.bench.measure import machine
+from demos.bench.runs import SIZES, measure_all
+from demos.bench.table import render
+
+
+def main(argv: list[str] | None = None) -> str:
+    parser = argparse.ArgumentParser(prog="python -m demos.bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes, one run each: a smoke test")
+    parser.add_argument(
+        "--full-micrograd",
+        action="store_true",
+        help="time micrograd's whole 100-step run (about two minutes) instead of 100 × its median step",
+    )
+    parser.add_argument("--out", type=Path, help="also write the table to this file")
+    args = parser.parse_args(argv)
+    sizes = SIZES["quick" if args.quick else "full"]
+    started = time.perf_counter()
+    print(f"machine: {machine()}", flush=True)
+    results = measure_all(sizes, full_micrograd=args.full_micrograd, log=lambda text: print(text, flush=True))
+    text = render(results, sizes, machine(), time.perf_counter() - started)
+    print(text)
+    if args.out is not None:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(text + "\n", encoding="utf-8")
+    return text
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,53 @@
+"""The digits demo (compiled training on scikit-learn's 8×8 digits) and the quick benchmark."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from demos import digits
+from demos.bench.__main__ import main as bench_main
+
+
+def test_digits_train_in_compiled_mode_and_match_the_scalar_step(tmp_path):
+    found = digits.main(tmp_path, quick=True)
+    scalar_loss, compiled_loss = found["first step loss, scalar and compiled"]
+    assert compiled_loss == pytest.approx(scalar_loss, rel=1e-9)
+    assert found["network"] == "MLP 64-32-10, 2410 parameters"
+    assert found["test accuracy"] > 0.6  # 6 epochs on 400 images; the full demo reaches about 96 %
+    assert (tmp_path / "digits_sample.png").read_bytes().startswith(b"\x89PNG")
+    assert (tmp_path / "digits_sample_layers.png").read_bytes().startswith(b"\x89PNG")
+    assert b"L1.N1" in (tmp_path / "digits_sample_neurons.svg").read_bytes()
+
+
+def test_digits_without_scikit_learn_says_how_to_install_it(tmp_path, monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "sklearn.datasets", None)  # makes the import fail
+    found = digits.main(tmp_path)
+    assert "pip install 'pathgrad[demo]'" in found["skipped"]
+    assert "scikit-learn" in capsys.readouterr().out
+    assert not any(tmp_path.iterdir())
+
+
+def test_quick_bench_prints_every_row(tmp_path, capsys):
+    table = bench_main(["--quick", "--out", str(tmp_path / "bench.md")])
+    rows = [
+        line for line in table.splitlines() if line.startswith("| ") and not line.startswith("| workload")
+    ]
+    workloads = " ".join(rows)
+    for expected in (
+        "moons training step",
+        "expanded neurons",
+        "100-step moons training, pathgrad compiled",
+        "numpy matrices",
+        "random DAG",
+        "memory",
+        "stacked diamonds",
+        "deep chain",
+        "free",
+        "diagram of the lecture neuron",
+        "step page of one moons sample",
+    ):
+        assert expected in workloads, expected
+    assert "RecursionError" in table  # micrograd's recursive sort on the chain
+    assert "Machine: " in table and (tmp_path / "bench.md").read_text(encoding="utf-8") == table + "\n"

@@ -114,6 +114,19 @@ class Module:
         """A short text of this module's shape, used in messages and saved files."""
         return f"{len(self.parameters())} parameters"
 
+    def activation_names(self) -> dict[str, str]:
+        """Each neuron's activation by dotted name (``{"L1.N1": "relu", …}``), saved with the weights.
+
+        Weights trained behind one activation mean nothing behind another, so ``load``
+        refuses a file whose neurons used different ones.
+        """
+        found = {}
+        for name, module in self.named_modules():
+            activation = vars(module).get("activation")
+            if activation is not None:
+                found[name] = getattr(activation, "name", str(activation))
+        return found
+
     def state_dict(self) -> dict[str, float]:
         """Every parameter's value by dotted name."""
         return {name: value.data for name, value in self.named_parameters()}
@@ -148,13 +161,14 @@ class Module:
             value.data = numbers[name]
 
     def save(self, path: str | os.PathLike) -> None:
-        """Write kind, shape and parameters to ``path`` as JSON (atomically: never half-written)."""
+        """Write kind, shape, activations and parameters to ``path`` as JSON (atomically: never half-written)."""
         path = Path(path)
         document = {
             "format": FILE_FORMAT,
             "version": FILE_VERSION,
             "kind": type(self).__name__,
             "shape": self.describe_shape(),
+            "activations": self.activation_names(),
             "parameters": self.state_dict(),
         }
         # opened like any new file (mkstemp would make it readable by its owner only)
@@ -168,7 +182,7 @@ class Module:
             raise
 
     def load(self, path: str | os.PathLike) -> Module:
-        """Read parameters saved by ``save``; a file of another kind or shape changes nothing.
+        """Read parameters saved by ``save``; a file of another kind, shape or activation changes nothing.
 
         Returns:
             ``self``, for chaining (``MLP(2, [4, 1]).load("net.json")``).
@@ -186,6 +200,15 @@ class Module:
                 f"{path}: holds a {kind} of shape {shape}, cannot load it into a "
                 f"{type(self).__name__} of shape {self.describe_shape()}"
             )
+        saved_activations = document.get("activations")
+        if isinstance(saved_activations, dict):
+            mine = self.activation_names()
+            for name, activation in mine.items():
+                if saved_activations.get(name, activation) != activation:
+                    raise StateError(
+                        f"{path}: neuron {name!r} was saved with activation {saved_activations[name]}, "
+                        f"this {type(self).__name__} uses {activation}"
+                    )
         parameters = document.get("parameters")
         if not isinstance(parameters, dict):
             raise StateError(f'{path}: "parameters" must be an object of name: number')

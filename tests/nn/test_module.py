@@ -125,3 +125,16 @@ def test_loading_another_kind_or_a_bad_value_fails_without_change(tmp_path):
     (tmp_path / "bad.json").write_text("{not json")
     with pytest.raises(StateError, match="not a JSON file"):
         model.load(tmp_path / "bad.json")
+
+
+def test_weights_saved_behind_one_activation_do_not_load_behind_another(tmp_path):
+    path = tmp_path / "tanh.json"
+    MLP(2, [3, 1], activation="tanh").save(path)
+    relu = MLP(2, [3, 1], rng=random.Random(4))
+    before = relu.state_dict()
+    with pytest.raises(StateError, match="neuron 'L1.N1' was saved with activation tanh, this MLP uses relu"):
+        relu.load(path)
+    assert relu.state_dict() == before
+    assert MLP(2, [3, 1], activation="tanh").load(path).state_dict() == pytest.approx(
+        json.loads(path.read_text())["parameters"]
+    )

@@ -78,9 +78,10 @@ def backward(root: Value, seed: float = 1.0) -> None:
     Δ(parent) += ∂node/∂parent · Δ(node), for each edge, nodes in reverse topological order.
     """
     for node in reversed(_start(root, seed)):
-        grad = node.grad
-        for parent, local in zip(node.parents, node.local_grads):
-            parent.grad += local * grad
+        if node.parents:  # a leaf has nothing to push
+            grad = node.grad
+            for parent, local in zip(node.parents, node.local_grads):
+                parent.grad += local * grad
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from engine import Constant, Value, topological_order
+from engine.ops import Op
 from viz.ids import edge_id, group_id, node_id
 
 __all__ = [
@@ -43,6 +44,7 @@ __all__ = [
     "is_parameter_label",
     "DEFAULT_MAX_NODES",
     "check_size",
+    "edge_formula",
 ]
 
 DEFAULT_MAX_NODES = 250
@@ -160,6 +162,20 @@ class DisplayModel:
         return cache
 
 
+def edge_formula(op: Op, operand_index: int) -> str:
+    """The local-derivative formula shown on an edge, saying which operand it is for.
+
+    A binary op's formula is written in its operands a and b, so on its own the edge
+    from x into x·y would read "b" (and a neuron's bias is called b too). It is shown
+    as the whole equation, ``∂(a · b)/∂a = b``; other ops' formulas are shown as the
+    op table writes them (``1 − tanh²(a)``: a can only be the one operand).
+    """
+    formula = op.formula(operand_index)
+    if op.arity == 2:
+        return f"∂({op.expression})/∂{'ab'[operand_index]} = {formula}"
+    return formula
+
+
 def check_size(count: int, max_nodes: int, what: str = "nodes") -> None:
     """Refuse a drawing of more than ``max_nodes`` units, suggesting what to do instead."""
     if count > max_nodes:
@@ -210,7 +226,7 @@ def build_model(
             child=ids[child],
             index=index,
             local_grad=local,
-            formula=child.operation.formula(index),
+            formula=edge_formula(child.operation, index),
             contribution=None if child.grad is None else local * child.grad,
         )
         for child in order

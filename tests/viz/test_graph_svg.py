@@ -58,8 +58,9 @@ def test_formulas_come_from_the_op_table():
     model = build_model(out)
     svg = parse(draw(out, fields=("label", "data", "grad", "local", "formula")).svg())
     mul = next(n for n in model.nodes if n.op_name == "mul")
-    assert texts(svg, edge_id(mul.id, 0)) == ["b", format_number(-2.0)]  # ∂(a·b)/∂a = b = y
-    assert texts(svg, edge_id(mul.id, 1)) == ["a", format_number(3.0)]
+    # the edge from x says which operand x is, not a bare "b" that reads like a bias
+    assert texts(svg, edge_id(mul.id, 0)) == ["∂(a · b)/∂a = b", format_number(-2.0)]
+    assert texts(svg, edge_id(mul.id, 1)) == ["∂(a · b)/∂b = a", format_number(3.0)]
     assert texts(svg, edge_id(model.root, 0))[0] == "1 − tanh²(a)"
 
 

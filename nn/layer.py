@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from engine import Value
+from nn.activations import Activation
 from nn.inputs import Inputs, as_inputs
 from nn.module import Module
 from nn.neuron import Neuron
@@ -37,7 +38,7 @@ class Layer(Module):
         return len(self.neurons)
 
     @property
-    def activation(self):
+    def activation(self) -> Activation:
         """The activation of the layer's neurons (all alike)."""
         return self.neurons[0].activation
 

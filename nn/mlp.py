@@ -16,8 +16,6 @@ from nn.module import Module
 
 __all__ = ["MLP"]
 
-ActivationName = "str | Activation | None"
-
 
 class MLP(Module):
     """A multilayer perceptron of scalar neurons.

@@ -101,7 +101,9 @@ def step_function(engine: str) -> StepFunction:
         except ModuleNotFoundError as error:
             if error.name != ENGINE_MODULES[engine]:
                 raise
-            raise ValueError(f"fit: engine {engine!r} is not available: {ENGINE_MODULES[engine]} is missing") from None
+            raise ValueError(
+                f"fit: engine {engine!r} is not available: {ENGINE_MODULES[engine]} is missing"
+            ) from None
     if engine not in STEPS:
         known = ", ".join(sorted({*STEPS, *ENGINE_MODULES}))
         raise ValueError(f"fit: unknown engine {engine!r}; known engines: {known}")
@@ -205,7 +207,13 @@ def fit(
     batches = math.ceil(len(X) / size)
     rng = np.random.default_rng(seed)
     history = History()
-    bar = tqdm(total=epochs * batches, desc="fit", unit="step", disable=None if progress is None else not progress, leave=False)
+    bar = tqdm(
+        total=epochs * batches,
+        desc="fit",
+        unit="step",
+        disable=None if progress is None else not progress,
+        leave=False,
+    )
     try:
         for epoch in range(epochs):
             order = rng.permutation(len(X)) if shuffle and size < len(X) else np.arange(len(X))

@@ -8,7 +8,8 @@ but instead of building n sample graphs it traces the graph of one sample once (
 distinct target value, see ``engine.compiled``) and replays it with numpy, every node a
 row over the batch. The parameter gradients land in the same parameter ``Value``s, so
 the optimizer, the diagrams and the step-through see them as after a scalar step. The
-L2 term depends on the parameters only, so it stays a small scalar graph.
+L2 term depends on the parameters only: α·Σ p² and its gradient 2α·p are added
+directly, with numpy over all parameters at once.
 
 The batch loss must be the mean of its samples' losses (every loss in ``nn.losses``
 is); this is checked on the first samples when a model is first traced.
@@ -24,12 +25,11 @@ import numpy as np
 
 from engine import Value
 from engine.compiled import CompiledGraph, Trace
-from nn.losses import l2_regularization
 from nn.module import Module
 from nn.optim import Optimizer
 from nn.training import BatchResult, Objective, register_engine
 
-__all__ = ["CompiledModel", "compiled_step", "compiled_model"]
+__all__ = ["CompiledModel", "compiled_step", "compiled_model", "add_l2"]
 
 
 def _target_key(target) -> object:
@@ -55,6 +55,7 @@ class CompiledModel:
     def __init__(self, model: Module, loss: Callable[..., Value]) -> None:
         self.model = model
         self.loss = loss
+        self.parameters = model.parameters()
         self.traces: list[Trace] = []
         self.variant_of: dict[object, int] = {}
         self.graph: CompiledGraph | None = None
@@ -116,6 +117,18 @@ def compiled_model(model: Module, loss: Callable[..., Value]) -> CompiledModel:
     return per_loss[loss]
 
 
+def add_l2(parameters: list[Value], alpha: float) -> float:
+    r"""Add ∂(α·Σ p²)/∂p = 2α·p to every ``p.grad`` and return α·Σ p².
+
+    The same term and gradient as ``nn.losses.l2_regularization``'s graph, without
+    building it: at every step it would be as large as the model.
+    """
+    values = np.array([p.data for p in parameters])
+    for p, grad in zip(parameters, (2.0 * alpha * values).tolist()):
+        p.grad = grad if p.grad is None else p.grad + grad
+    return alpha * float(np.dot(values, values))
+
+
 def compiled_step(
     model: Module, objective: Objective, X: np.ndarray, y: np.ndarray, optimizer: Optimizer
 ) -> BatchResult:
@@ -127,9 +140,7 @@ def compiled_step(
     replay.backward(seed=1.0 / len(X))
     loss = float(np.mean(sample_losses))
     if objective.l2:
-        regularization = l2_regularization(model.parameters(), objective.l2)
-        regularization.backward()
-        loss += regularization.data
+        loss += add_l2(compiled.parameters, objective.l2)
     optimizer.step()
     return BatchResult(loss, compiled.outputs(replay))
 

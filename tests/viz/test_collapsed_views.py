@@ -40,6 +40,9 @@ def test_neuron_view_shows_a_h_delta_and_Delta_of_every_neuron():
         # δ = Φ'(a)·Δ: 1 − h² for the tanh layers, 1 for the linear output
         phi_prime = 1.0 if neuron.activation.name == "identity" else 1 - neuron.h.data**2
         assert neuron.a.grad == pytest.approx(phi_prime * neuron.h.grad)
+        group = next(g for g in display.groups if g.a == a)
+        box = [t.replace("\u2007", "").strip() for t in texts(svg, group.id)]
+        assert box[box.index("Φ′(a)") + 1] == format_number(phi_prime)  # the box shows the same Φ'(a)
 
 
 def test_neuron_view_puts_weights_and_their_grads_on_the_edges():

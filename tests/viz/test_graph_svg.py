@@ -201,3 +201,18 @@ def test_dot_is_byte_identical_across_processes_with_different_hash_seeds():
     }
     assert len(digests) == 1
     assert len(hashlib.sha256().hexdigest()) == len(digests.pop())
+
+
+def test_edge_colour_is_the_sign_of_what_the_edge_sends_back_not_of_the_local_derivative():
+    from viz.theme import get_theme
+
+    x, w = Value(2.0, "x"), Value(0.5, "w")
+    loss = -(x * w).tanh()  # Δ of x·w is negative, both local derivatives are positive
+    loss.backward()
+    model = build_model(loss)
+    mul = next(n for n in model.nodes if n.op_name == "mul")
+    source = draw(loss).source
+    theme = get_theme("projector")
+    for index in (0, 1):
+        line = next(line for line in source.splitlines() if f'id="{edge_id(mul.id, index)}"' in line)
+        assert f'color="{theme.negative}"' in line and theme.positive not in line

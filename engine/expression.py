@@ -12,6 +12,9 @@ Grammar (Python's precedence; ``**`` binds tighter than unary minus and is right
 
 Names are variables given in ``at`` (one leaf ``Value`` per name, labelled with it);
 called names are the functions of ``engine.FUNCTIONS`` (``tanh``, ``exp``, ``pow`` ...).
+A subexpression written twice is one node used twice, as in the lecture's two-path
+example y = z = f(w): ``cos(w**2) * sin(w**2)`` has one ``w**2`` node feeding both
+``cos`` and ``sin``, so the two chain-rule paths split after f, not at w.
 A constant exponent (``x**2``, ``x**-1``) uses the op ``**n``; a Value exponent uses
 ``pow``. Nothing is ever passed to ``eval``: text that is not in the grammar is an
 ``ExpressionError`` naming the column. Input is bounded in length and nesting depth.
@@ -87,6 +90,7 @@ class _Parser:
         self.depth = 0
         self.at = at
         self.leaves: dict[str, Value] = {}
+        self.built: dict[tuple, Value] = {}  # (op, operands) → the node, so repeats share it
 
     def error(self, message: str, token: _Token | None = None) -> ExpressionError:
         return ExpressionError(message, self.text, (token or self.peek()).column)
@@ -210,10 +214,14 @@ class _Parser:
     # ------------------------------------------------------------- building
 
     def apply(self, op, token: _Token, *operands) -> Value:
-        try:
-            return apply(op, *operands)
-        except ValueError as error:  # DomainError and non-finite numbers
-            raise self.error(str(error), token) from None
+        """The node ``op(*operands)``; the same op on the same operands gives the same node."""
+        key = (op, *(("value", id(x)) if isinstance(x, Value) else ("number", repr(x)) for x in operands))
+        if key not in self.built:
+            try:
+                self.built[key] = apply(op, *operands)
+            except ValueError as error:  # DomainError and non-finite numbers
+                raise self.error(str(error), token) from None
+        return self.built[key]
 
     def constant(self, base: float, exponent: float, token: _Token) -> float:
         try:

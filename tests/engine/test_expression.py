@@ -57,6 +57,24 @@ def test_a_name_used_twice_is_one_leaf():
     assert leaves[0].grad == pytest.approx(7.0)  # 2x + 1
 
 
+def test_a_subexpression_written_twice_is_one_node_as_in_the_lecture():
+    out = parse("cos(w**2) * sin(w**2)", at={"w": 0.8})
+    cos, sin = out.parents
+    assert cos.op == "cos" and sin.op == "sin"
+    assert cos.parents[0] is sin.parents[0]  # one y = z = f(w) node feeding both paths
+    assert len(topological_order(out)) == 5  # w, w², cos, sin, the product
+    out.backward()
+    w = cos.parents[0].parents[0]
+    y = 0.8**2
+    assert w.grad == pytest.approx(
+        2 * 0.8 * (-math.sin(y) * math.sin(y) + math.cos(y) * math.cos(y)), rel=1e-12
+    )
+    twice = parse("exp(x) + exp(x) + exp(-x)", at={"x": 0.3})
+    assert len(topological_order(twice)) == 6  # x, exp(x) once, −x, exp(−x), and the two sums
+    twice.backward()
+    assert twice.parents[0].parents[0].parents[0].grad == pytest.approx(2 * math.exp(0.3) - math.exp(-0.3))
+
+
 def test_constant_exponent_is_power_and_value_exponent_is_pow():
     assert parse("x ** 2", AT).op == "power"
     assert parse("x ** -1", AT).operation.param == -1.0

@@ -8,7 +8,8 @@ import time
 from pathlib import Path
 
 from demos.bench.measure import machine
-from demos.bench.runs import SIZES, measure_all
+from demos.bench.runs import measure_all
+from demos.bench.sizes import SIZES
 from demos.bench.table import render
 
 

@@ -18,19 +18,19 @@ hand-written numpy matrix version of the same network (the practical limit here)
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import micrograd.nn
 import numpy as np
-import torch
 
 import nn
-from demos.bench.peers import MICROGRAD, PATHGRAD, TORCH, Engine
+from demos.bench.peers import Engine, engine_named
 
-__all__ = ["MoonsSetup", "moons_setup", "train_step", "compiled_training", "numpy_training"]
+__all__ = ["VARIANTS", "MoonsSetup", "train_step", "compiled_training", "numpy_training"]
 
 ALPHA = 1e-4
 STEPS = 100
+VARIANTS = ("pathgrad", "pathgrad expanded", "micrograd", "torch")
 
 
 def learning_rate(k: int) -> float:
@@ -40,11 +40,9 @@ def learning_rate(k: int) -> float:
 class TorchScalarMLP:
     """micrograd's MLP with 0-dim float64 tensors: act = Σ w_i·x_i + b, then ReLU."""
 
-    def __init__(self, layers: list[list[tuple[list[float], float]]]) -> None:
-        self.layers = [
-            [([TORCH.leaf(w) for w in weights], TORCH.leaf(bias)) for weights, bias in layer]
-            for layer in layers
-        ]
+    def __init__(self, layers: list[list[tuple[list[float], float]]], torch: Engine) -> None:
+        self.relu = torch.relu
+        self.layers = [[([torch.leaf(w) for w in ws], torch.leaf(b)) for ws, b in layer] for layer in layers]
 
     def __call__(self, x):
         last = len(self.layers) - 1
@@ -52,11 +50,11 @@ class TorchScalarMLP:
             out = []
             for weights, bias in layer:
                 act = sum((wi * xi for wi, xi in zip(weights, x)), bias)
-                out.append(torch.relu(act) if index != last else act)
+                out.append(self.relu(act) if index != last else act)
             x = out
         return x[0] if len(x) == 1 else x
 
-    def parameters(self) -> list[torch.Tensor]:
+    def parameters(self) -> list:
         return [p for layer in self.layers for weights, bias in layer for p in (*weights, bias)]
 
 
@@ -75,52 +73,43 @@ def _pathgrad_mlp(weights, expanded: bool) -> nn.MLP:
 
 
 class MoonsSetup:
-    """The data and one fresh model per engine variant, all with micrograd's first weights."""
+    """The data, and models for every variant that start from micrograd's first weights."""
 
     def __init__(self, samples: int = 100) -> None:
         X, y = nn.datasets.moons(samples, noise=0.1, seed=0)
         self.X, self.y = X, 2 * y - 1
         self.rows, self.labels = X.tolist(), [int(v) for v in self.y]
         random.seed(1337)
-        self.micrograd_model = micrograd.nn.MLP(2, [16, 16, 1])
-        self.weights = _weights(self.micrograd_model)
+        self.weights = _weights(micrograd.nn.MLP(2, [16, 16, 1]))
 
-    def models(self) -> dict[str, tuple[Engine, object, list]]:
-        """Variant name → (engine, model, parameters), each trained from the same start."""
-        fused = _pathgrad_mlp(self.weights, expanded=False)
-        expanded = _pathgrad_mlp(self.weights, expanded=True)
-        random.seed(1337)
-        mg = micrograd.nn.MLP(2, [16, 16, 1])
-        torch_model = TorchScalarMLP(self.weights)
-        return {
-            "pathgrad": (PATHGRAD, fused, fused.parameters()),
-            "pathgrad expanded": (PATHGRAD, expanded, expanded.parameters()),
-            "micrograd": (MICROGRAD, mg, mg.parameters()),
-            "torch": (TORCH, torch_model, torch_model.parameters()),
-        }
-
-
-def moons_setup(samples: int = 100) -> MoonsSetup:
-    return MoonsSetup(samples)
-
-
-def _input(engine: Engine) -> Callable[[float], object]:
-    if engine is TORCH:
-        return lambda v: torch.tensor(v, dtype=torch.float64)
-    return engine.leaf
+    def model(self, variant: str) -> tuple[Engine, object, list]:
+        """(engine, model, parameters) of one of ``VARIANTS``, fresh from the first weights."""
+        if variant in ("pathgrad", "pathgrad expanded"):
+            model = _pathgrad_mlp(self.weights, expanded=variant == "pathgrad expanded")
+            return engine_named("pathgrad"), model, model.parameters()
+        if variant == "micrograd":
+            random.seed(1337)
+            model = micrograd.nn.MLP(2, [16, 16, 1])
+            return engine_named("micrograd"), model, model.parameters()
+        if variant == "torch":
+            torch = engine_named("torch")
+            model = TorchScalarMLP(self.weights, torch)
+            return torch, model, model.parameters()
+        raise ValueError(f"unknown variant {variant!r}; variants: {', '.join(VARIANTS)}")
 
 
 def train_step(engine: Engine, model, parameters: Sequence, rows: list, labels: list[int], k: int) -> float:
     """One step of micrograd's demo loop: loss, zero_grad, backward, SGD. Returns the loss."""
-    leaf = _input(engine)
-    inputs = [[leaf(v) for v in row] for row in rows]
+    inputs = [[engine.constant(v) for v in row] for row in rows]
     scores = [model(x) for x in inputs]
     losses = [engine.relu(1 + -yi * si) for yi, si in zip(labels, scores)]
     data_loss = sum(losses) * (1.0 / len(losses))
     reg_loss = ALPHA * sum(p * p for p in parameters)
     total = data_loss + reg_loss
     rate = learning_rate(k)
-    if engine is TORCH:
+    if engine.name == "torch":
+        import torch
+
         for p in parameters:
             p.grad = None
         total.backward()

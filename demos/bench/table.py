@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from demos.bench.measure import Failure, seconds
-from demos.bench.runs import Row, Sizes
+from demos.bench.runs import Row
+from demos.bench.sizes import Sizes
 
 __all__ = ["render"]
 

@@ -1,0 +1,156 @@
+"""The measurements themselves, each run by a worker process for one engine (or variant).
+
+Every task takes the subject (an engine name, or a moons variant) and the sizes, and
+returns named numbers: seconds (medians over runs), seconds per node, bytes per node,
+a last loss, or a ``Failure`` such as micrograd's RecursionError.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Callable
+from itertools import count
+
+from demos.bench import moons, workloads
+from demos.bench.measure import Failure, Phases, median_phases, traced_bytes
+from demos.bench.peers import engine_named
+from demos.bench.sizes import Sizes
+
+__all__ = ["TASKS", "Result"]
+
+Result = dict[str, float | Failure]
+
+
+def moons_step(variant: str, sizes: Sizes) -> Result:
+    """micrograd's training step, continuing the training from run to run (k = 0, 1, …)."""
+    setup = moons.MoonsSetup(sizes.moons_samples)
+    engine, model, parameters = setup.model(variant)
+    steps = count()
+
+    def run(phases: Phases) -> None:
+        k = next(steps)
+        phases.timed("step", lambda: moons.train_step(engine, model, parameters, setup.rows, setup.labels, k))
+
+    return median_phases(run, sizes.moons_runs, sizes.warmups)
+
+
+def _per(value: float | Failure, amount: int) -> float | Failure:
+    return value if isinstance(value, Failure) else value / amount
+
+
+def _backward(phases: Phases, engine, root) -> None:
+    try:
+        phases.timed("backward", lambda: engine.backward(root))
+    except RecursionError as error:
+        phases.failed("backward", error)
+
+
+def dag(name: str, sizes: Sizes) -> Result:
+    """Build and backward of the layered random DAG, per op node."""
+    engine, recipe = engine_named(name), workloads.dag_recipe(sizes.dag_nodes)
+
+    def run(phases: Phases) -> None:
+        _backward(phases, engine, phases.timed("build", lambda: workloads.build_dag(engine, recipe)))
+
+    medians = median_phases(run, sizes.dag_runs, sizes.warmups)
+    return {"nodes": recipe.op_nodes, **{phase: _per(v, recipe.op_nodes) for phase, v in medians.items()}}
+
+
+def memory(name: str, sizes: Sizes) -> Result:
+    """Bytes that Python holds per node of the random DAG (op nodes and leaves)."""
+    engine, recipe = engine_named(name), workloads.dag_recipe(sizes.memory_nodes)
+    held = traced_bytes(lambda: workloads.build_dag(engine, recipe))
+    return {"nodes": recipe.op_nodes, "bytes per node": held / (recipe.op_nodes + recipe.width)}
+
+
+def diamonds(name: str, sizes: Sizes) -> Result:
+    """Backward of L stacked diamonds, per diamond, for each L of the sizes."""
+    engine, result = engine_named(name), {}
+    for stacked in sizes.diamonds:
+
+        def run(phases: Phases, stacked=stacked) -> None:
+            _backward(phases, engine, workloads.build_diamonds(engine, stacked)[1])
+
+        result[str(stacked)] = _per(
+            median_phases(run, sizes.diamond_runs, sizes.warmups)["backward"], stacked
+        )
+    return result
+
+
+def chain(name: str, sizes: Sizes) -> Result:
+    """Build, backward and free of the deep chain (pathgrad: median of its runs; others: one run)."""
+    engine = engine_named(name)
+
+    def run(phases: Phases) -> None:
+        kept = list(phases.timed("build", lambda: workloads.build_chain(engine, sizes.chain_depth)))
+        _backward(phases, engine, kept[1])
+        phases.timed("free", lambda: (kept.clear(), gc.collect()))
+
+    if name == "pathgrad" and sizes.warmups:
+        engine.backward(workloads.build_chain(engine, sizes.chain_depth // 10)[1])
+    return median_phases(run, sizes.chain_runs if name == "pathgrad" else 1, 0)
+
+
+def _whole_run(train: Callable[[moons.MoonsSetup], float], sizes: Sizes, runs: int) -> Result:
+    setup = moons.MoonsSetup(sizes.moons_samples)
+    result = median_phases(lambda phases: phases.timed("run", lambda: train(setup)), runs, 1)
+    return {**result, "last loss": train(setup)}
+
+
+def compiled_training(_: str, sizes: Sizes) -> Result:
+    """micrograd's 100-step moons run with ``fit(..., engine="compiled")``."""
+    return _whole_run(moons.compiled_training, sizes, sizes.training_runs)
+
+
+def numpy_training(_: str, sizes: Sizes) -> Result:
+    """The same run as numpy matrices with a hand-written backward."""
+    return _whole_run(moons.numpy_training, sizes, max(3, sizes.training_runs))
+
+
+def micrograd_training(_: str, sizes: Sizes) -> Result:
+    """micrograd's whole 100-step run, once (about two minutes)."""
+    setup = moons.MoonsSetup(sizes.moons_samples)
+    engine, model, parameters = setup.model("micrograd")
+
+    def train(phases: Phases) -> None:
+        phases.timed(
+            "run",
+            lambda: [
+                moons.train_step(engine, model, parameters, setup.rows, setup.labels, k)
+                for k in range(moons.STEPS)
+            ],
+        )
+
+    return median_phases(train, 1, 0)
+
+
+def pictures(_: str, sizes: Sizes) -> Result:
+    """Seconds to make each diagram and step page (or why it could not be made)."""
+    try:
+        from demos.bench.pictures import picture_jobs
+
+        jobs = picture_jobs()
+    except Exception as error:  # viz or Graphviz missing: the table says so
+        return {"diagrams and step pages": Failure(f"not available: {type(error).__name__}: {error}")}
+    result: Result = {}
+    for title, job in jobs:
+        try:
+            result[title] = median_phases(
+                lambda p, job=job: p.timed("make", job), sizes.viz_runs, sizes.warmups
+            )["make"]
+        except Exception as error:  # one picture failing does not hide the others
+            result[title] = Failure(f"not available: {type(error).__name__}: {error}")
+    return result
+
+
+TASKS: dict[str, Callable[[str, Sizes], Result]] = {
+    "moons-step": moons_step,
+    "dag": dag,
+    "memory": memory,
+    "diamonds": diamonds,
+    "chain": chain,
+    "compiled-training": compiled_training,
+    "numpy-training": numpy_training,
+    "micrograd-training": micrograd_training,
+    "pictures": pictures,
+}

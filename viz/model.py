@@ -118,7 +118,8 @@ class GroupView:
 
     ``members`` are the node ids inside the neuron box (a, h, and the neuron's weights
     and bias), ``inputs`` the ids of the nodes that feed it (x_i), ``weights`` the ids of
-    w_i in the same order, ``bias`` the id of b.
+    w_i in the same order, ``bias`` the id of b. ``activation`` names Φ (``tanh``,
+    ``linear``), empty when the neuron has no activation node.
     """
 
     id: str
@@ -262,7 +263,7 @@ def _neuron_groups(
                 name=name,
                 a=ids[node],
                 h=ids[h],
-                activation=h.operation.symbol if h is not node else "",
+                activation=_activation_name(h) if h is not node else "",
                 inputs=tuple(ids[x] for x in inputs),
                 weights=tuple(ids[w] for w in weights),
                 bias=ids[bias],
@@ -270,6 +271,11 @@ def _neuron_groups(
             )
         )
     return tuple(groups)
+
+
+def _activation_name(h: Value) -> str:
+    """What a neuron box calls its activation: the op's symbol, "linear" for the identity (not "id")."""
+    return "linear" if h.op == "identity" else h.operation.symbol
 
 
 def _neuron_name(a: Value, h: Value, weights: tuple[Value, ...], bias: Value, index: int) -> str:

@@ -43,6 +43,8 @@ def test_neuron_view_shows_a_h_delta_and_Delta_of_every_neuron():
         group = next(g for g in display.groups if g.a == a)
         box = [t.replace("\u2007", "").strip() for t in texts(svg, group.id)]
         assert box[box.index("Φ′(a)") + 1] == format_number(phi_prime)  # the box shows the same Φ'(a)
+        title = "tanh" if neuron.activation.name == "tanh" else "linear"  # the lecture's word, not "id"
+        assert text(svg, field_id(group.id, "label")) == f"{neuron.label} · {title}"
 
 
 def test_neuron_view_puts_weights_and_their_grads_on_the_edges():

@@ -110,23 +110,7 @@ class CompiledGraph:
         position = {node: row for row, node in enumerate(first)}
         self.output_rows = np.array([position[node] for node in first_trace.outputs])
         inputs = [{node: column for column, node in enumerate(trace.inputs)} for trace in traces]
-        input_rows, input_columns, shared_rows, traced_rows = [], [], [], []
-        self.shared: list[Value] = []
-        traced_values: list[list[float]] = []
-        for row, node in enumerate(first):
-            column = inputs[0].get(node)
-            if column is not None:
-                input_rows.append(row)
-                input_columns.append(column)
-            elif not node.parents and not isinstance(node, Constant) and all(o[row] is node for o in orders):
-                shared_rows.append(row)
-                self.shared.append(node)
-            elif not node.parents:
-                traced_rows.append(row)
-                traced_values.append([order[row].data for order in orders])
-        self.input_rows, self.input_columns = np.array(input_rows, int), np.array(input_columns, int)
-        self.shared_rows, self.traced_rows = np.array(shared_rows, int), np.array(traced_rows, int)
-        self.traced_values = np.array(traced_values, dtype=float).reshape(len(traced_rows), len(traces))
+        self._sort_leaves(orders, inputs[0])
         self.input_count = len(first_trace.inputs)
         for variant, order in enumerate(orders[1:], start=1):
             self._check_same_shape(variant, order, inputs, position)
@@ -136,6 +120,28 @@ class CompiledGraph:
             if node.parents
         ]
         self.variants = len(traces)
+
+    def _sort_leaves(self, orders: list[list[Value]], inputs: dict[Value, int]) -> None:
+        """Each leaf's kind: an input (a column of X), shared (the same Value in every
+        variant: a parameter) or traced (its value per variant: constants, targets)."""
+        input_rows, input_columns, shared_rows, traced_rows = [], [], [], []
+        self.shared: list[Value] = []
+        traced_values: list[list[float]] = []
+        for row, node in enumerate(orders[0]):
+            if node in inputs:
+                input_rows.append(row)
+                input_columns.append(inputs[node])
+            elif node.parents:
+                continue
+            elif not isinstance(node, Constant) and all(order[row] is node for order in orders):
+                shared_rows.append(row)
+                self.shared.append(node)
+            else:
+                traced_rows.append(row)
+                traced_values.append([order[row].data for order in orders])
+        self.input_rows, self.input_columns = np.array(input_rows, int), np.array(input_columns, int)
+        self.shared_rows, self.traced_rows = np.array(shared_rows, int), np.array(traced_rows, int)
+        self.traced_values = np.array(traced_values, dtype=float).reshape(len(traced_rows), len(orders))
 
     def _check_same_shape(self, variant: int, order: list[Value], inputs: list[dict], position: dict) -> None:
         def differ(row: int, what: str) -> ValueError:

@@ -37,6 +37,11 @@ def _value(result: Result, key: str) -> float | Failure:
     return result["error"] if "error" in result else result[key]
 
 
+def _column(results: dict[str, Result], key: str) -> dict[str, float | Failure]:
+    """Each engine's value of ``key`` (or the failure of its worker)."""
+    return {name: _value(result, key) for name, result in results.items()}
+
+
 def _times(value: float | Failure, count: int) -> float | Failure:
     return value if isinstance(value, Failure) else value * count
 
@@ -122,11 +127,11 @@ class _Bench:
                 {name: total(result) for name, result in results.items()},
                 "≤ 0.25×",
             ),
-            Row("  build only, per node", "per node", {n: _value(r, "build") for n, r in results.items()}),
+            Row("  build only, per node", "per node", _column(results, "build")),
             Row(
                 "  backward only, per node",
                 "per node",
-                {n: _value(r, "backward") for n, r in results.items()},
+                _column(results, "backward"),
             ),
         ]
 
@@ -137,7 +142,7 @@ class _Bench:
             Row(
                 f"memory of a {nodes:,}-node random DAG (tracemalloc), bytes per node",
                 "bytes",
-                {**{n: _value(r, "bytes per node") for n, r in results.items()}, "torch": None},
+                {**_column(results, "bytes per node"), "torch": None},
                 "≤ 0.35×",
                 "torch: n/a, its graph lives in C++ memory that tracemalloc does not see",
             )
@@ -149,7 +154,7 @@ class _Bench:
             Row(
                 f"{stacked} stacked diamonds (2^{stacked} paths): backward, per diamond",
                 "per node",
-                {name: _value(result, str(stacked)) for name, result in results.items()},
+                _column(results, str(stacked)),
                 "flat in L (linear time)",
             )
             for stacked in self.sizes.diamonds
@@ -161,19 +166,19 @@ class _Bench:
             Row(
                 f"{self.sizes.chain_depth:,}-deep chain n·1.0000001 + 0.0: build",
                 "time",
-                {n: _value(r, "build") for n, r in results.items()},
+                _column(results, "build"),
                 note="default recursion limit (1000) for every engine",
             ),
             Row(
                 "  backward",
                 "time",
-                {n: _value(r, "backward") for n, r in results.items()},
+                _column(results, "backward"),
                 "no RecursionError",
             ),
             Row(
                 "  free (del + gc.collect())",
                 "time",
-                {n: _value(r, "free") for n, r in results.items()},
+                _column(results, "free"),
                 "well under 1 s",
             ),
         ]

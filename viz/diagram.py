@@ -61,14 +61,21 @@ class Diagram:
         source: DOT text.
         engine: ``"dot"`` for layered graphs, ``"neato"`` for figures with fixed positions.
         engine_args: extra command-line arguments for the engine (``["-n2"]``).
+        format: what ``render()`` writes when not told otherwise (graphviz.Digraph's
+            ``format``; micrograd's ``draw_dot(root, format="png")`` sets it).
     """
 
-    def __init__(self, source: str, engine: str = "dot", engine_args: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, source: str, engine: str = "dot", engine_args: tuple[str, ...] = (), format: str = "svg"
+    ) -> None:
         if engine not in ("dot", "neato"):
             raise ValueError(f"unknown Graphviz engine {engine!r}; engines: dot, neato")
+        if f".{format}" not in FORMATS:
+            raise ValueError(f"unknown format {format!r}; formats: svg, png, pdf, dot")
         self._source = source
         self.engine = engine
         self.engine_args = tuple(engine_args)
+        self.format = format
 
     @property
     def source(self) -> str:
@@ -131,9 +138,13 @@ class Diagram:
         write_atomically(target, content)
         return target
 
-    def render(self, filename: str = "graph", format: str = "svg") -> str:
-        """graphviz.Digraph's ``render`` for lecture notebooks: writes ``filename.format``."""
-        return str(self.save(f"{filename}.{format}"))
+    def render(self, filename: str = "graph", format: str | None = None) -> str:
+        """graphviz.Digraph's ``render`` for lecture notebooks: writes ``filename.format``.
+
+        ``format`` defaults to the diagram's own (``draw_dot(root, format="png").render("gout")``
+        writes ``gout.png``, as micrograd's lecture code expects).
+        """
+        return str(self.save(f"{filename}.{format or self.format}"))
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
         """Inline display in Jupyter: the SVG, or the DOT text and the install help without Graphviz."""

@@ -68,7 +68,10 @@ def draw(
 
 
 def draw_dot(root: Value, format: str = "svg", rankdir: str = "LR") -> Diagram:
-    """micrograd's ``draw_dot(root, format, rankdir)``: the same as ``draw(root, rankdir=rankdir)``."""
+    """micrograd's ``draw_dot(root, format, rankdir)``: ``draw(root, rankdir=rankdir)`` whose
+    ``render(filename)`` writes ``filename.<format>``, as micrograd's graphviz object does."""
     if format not in ("svg", "png", "pdf"):
         raise ValueError(f"draw_dot: unknown format {format!r}; formats: svg, png, pdf")
-    return draw(root, rankdir=rankdir)
+    diagram = draw(root, rankdir=rankdir)
+    diagram.format = format
+    return diagram

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 
 import numpy as np
 
@@ -39,6 +40,7 @@ from engine.value import Constant, Value
 
 __all__ = ["Trace", "CompiledGraph", "Replay"]
 
+_DATA = attrgetter("data")
 _RAISE_ON_BAD_NUMBERS = {"over": "raise", "divide": "raise", "invalid": "raise", "under": "ignore"}
 
 
@@ -195,7 +197,9 @@ class CompiledGraph:
             )
         values = np.empty((len(self.nodes), samples))
         values[self.input_rows] = X.T[self.input_columns]
-        values[self.shared_rows] = np.array([[leaf.data] for leaf in self.shared]).reshape(-1, 1)
+        values[self.shared_rows] = np.fromiter(map(_DATA, self.shared), float, len(self.shared))[
+            :, np.newaxis
+        ]
         values[self.traced_rows] = self.traced_values[:, variants]
         local_grads = []
         with np.errstate(**_RAISE_ON_BAD_NUMBERS):

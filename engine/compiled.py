@@ -197,9 +197,8 @@ class CompiledGraph:
             )
         values = np.empty((len(self.nodes), samples))
         values[self.input_rows] = X.T[self.input_columns]
-        values[self.shared_rows] = np.fromiter(map(_DATA, self.shared), float, len(self.shared))[
-            :, np.newaxis
-        ]
+        shared = np.fromiter(map(_DATA, self.shared), float, len(self.shared))
+        values[self.shared_rows] = shared[:, np.newaxis]
         values[self.traced_rows] = self.traced_values[:, variants]
         local_grads = []
         with np.errstate(**_RAISE_ON_BAD_NUMBERS):

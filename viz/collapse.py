@@ -123,7 +123,15 @@ class _View:
     def neurons(self, max_nodes: int) -> str:
         groups = self.model.groups
         others = [n for n in self.model.nodes if n.id not in self.hidden and n.id not in self.neuron_of]
-        check_size(len(groups) + len(others), max_nodes, "boxes in the neuron view")
+        # every weighted edge carries a label that dot lays out like a node: a 2-16-16-1
+        # network's 300 labelled edges made a picture 71 × 317 inches, so they count too
+        weighted = sum(len(list(self.into_neuron(group))) for group in groups)
+        check_size(
+            len(groups) + len(others) + weighted,
+            max_nodes,
+            "boxes and labelled edges in the neuron view",
+            "draw(root, collapse='layer') shows one box per layer with its weight matrices",
+        )
         lines = header(self.theme, self.options.rankdir, nodesep="0.5", ranksep="1.4")
         for group in groups:
             lines.append(

@@ -177,12 +177,14 @@ def edge_formula(op: Op, operand_index: int) -> str:
     return formula
 
 
-def check_size(count: int, max_nodes: int, what: str = "nodes") -> None:
+COLLAPSE_ADVICE = "draw(root, collapse='neuron') or collapse='layer' shows one box per neuron or layer"
+
+
+def check_size(count: int, max_nodes: int, what: str = "nodes", advice: str = COLLAPSE_ADVICE) -> None:
     """Refuse a drawing of more than ``max_nodes`` units, suggesting what to do instead."""
     if count > max_nodes:
         raise GraphTooLargeError(
-            f"the graph has {count} {what}, more than max_nodes={max_nodes}; "
-            "draw(root, collapse='neuron') or collapse='layer' shows one box per neuron or layer, "
+            f"the graph has {count} {what}, more than max_nodes={max_nodes}; {advice}, "
             f"or pass max_nodes={count} to draw every node anyway"
         )
 

@@ -99,3 +99,6 @@ def test_big_network_suggests_collapse_and_collapsed_view_fits():
     with pytest.raises(GraphTooLargeError, match="collapse='neuron'"):
         draw(out)
     assert "layer_L2" in draw(out, collapse="layer").source
+    # 33 neuron boxes are few, but their 400 labelled edges would make a picture metres tall
+    with pytest.raises(GraphTooLargeError, match="labelled edges in the neuron view.*collapse='layer'"):
+        draw(out, collapse="neuron")

@@ -20,6 +20,7 @@ step-through can drive every view with the same ids.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from engine import Value
 from viz.dot import attributes, cell, header, quote
@@ -158,6 +159,12 @@ class _View:
                 yield edge
 
     def weighted_edge(self, group: GroupView, edge, source: str) -> str:
+        """An input's edge into a neuron box, carrying its weight w_i and ∂L/∂w_i.
+
+        Such an edge stands for the weight, so its colour and width show ∂L/∂w_i, the
+        number written on it (the expanded graph's w_i·δ, what flows back to the input,
+        can have the other sign and would colour a positive ∂L/∂w_i as negative).
+        """
         count = len(group.inputs)
         texts = None
         if count <= edge.index < 2 * count:
@@ -166,6 +173,7 @@ class _View:
             texts = [f"{name} = {self.options.number(weight.data)}"] if "local" in self.options.fields else []
             if "grad" in self.options.fields and weight.grad is not None:
                 texts.append(f"∂L/∂{name} = {self.options.number(weight.grad)}")
+            edge = replace(edge, contribution=weight.grad)
         return edge_line(edge, self.options, self.largest, [], source=source, target=group.id, texts=texts)
 
     def neuron_box(self, group: GroupView) -> str:

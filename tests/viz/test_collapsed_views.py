@@ -102,3 +102,19 @@ def test_big_network_suggests_collapse_and_collapsed_view_fits():
     # 33 neuron boxes are few, but their 400 labelled edges would make a picture metres tall
     with pytest.raises(GraphTooLargeError, match="labelled edges in the neuron view.*collapse='layer'"):
         draw(out, collapse="neuron")
+
+
+def test_a_neuron_views_weight_edge_is_coloured_by_the_gradient_written_on_it():
+    from viz.figures import pre_post_activation_graph
+    from viz.ids import edge_id
+    from viz.theme import get_theme
+
+    loss = pre_post_activation_graph()  # x2 = −2 < 0, so ∂L/∂w2 = δ·x2 > 0 while w2·δ < 0
+    display = build_model(loss)
+    (group,) = display.groups
+    w2 = display.node(group.weights[1]).value
+    assert w2.grad > 0
+    source = draw(loss, collapse="neuron").source
+    line = next(line for line in source.splitlines() if f'id="{edge_id(group.a, 3)}"' in line)
+    assert f"∂L/∂w2 = {format_number(w2.grad)}" in line
+    assert get_theme("projector").negative not in line  # blue like the positive number it carries

@@ -42,7 +42,7 @@ def picture_jobs() -> list[tuple[str, Callable[[], object]]]:
         ("step page of the lecture neuron: viz.step(h).html()", lambda: step(h).html()),
         (
             "diagram of one moons sample, 2-16-16-1, collapse='neuron'",
-            lambda: draw(loss, collapse="neuron").svg(),
+            lambda: draw(loss, collapse="neuron", max_nodes=1000).svg(),
         ),
         (
             "step page of one moons sample, 2-16-16-1, view='neuron'",

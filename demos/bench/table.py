@@ -15,7 +15,7 @@ def _cell(row: Row, value: float | Failure | None) -> str:
     if value is None:
         return "n/a"
     if isinstance(value, Failure):
-        return str(value)
+        return str(value).split(":")[0]  # "RecursionError", "not available": the notes say more
     if row.kind == "bytes":
         return f"{value:.0f} B"
     if row.kind == "per node":

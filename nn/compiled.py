@@ -24,7 +24,7 @@ from collections.abc import Callable
 import numpy as np
 
 from engine import Value
-from engine.compiled import CompiledGraph, Trace
+from engine.compiled import CompiledGraph, Replay, Trace
 from nn.module import Module
 from nn.optim import Optimizer
 from nn.training import BatchResult, Objective, register_engine
@@ -95,12 +95,12 @@ class CompiledModel:
                 f"samples' losses ({compiled!r}); use engine='scalar' for this loss"
             )
 
-    def forward(self, X: np.ndarray, y: np.ndarray):
+    def forward(self, X: np.ndarray, y: np.ndarray) -> Replay:
         """The replay of the traced graph over the batch (X, y)."""
         variants = self.variants(X, y)
         return self.graph.forward(X, variants)
 
-    def outputs(self, replay) -> np.ndarray:
+    def outputs(self, replay: Replay) -> np.ndarray:
         """The network's outputs per sample: a vector for one output, else samples × outputs."""
         rows = [replay.output(index) for index in range(1, len(self.graph.output_rows))]
         return rows[0].copy() if len(rows) == 1 else np.stack(rows, axis=1)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from demos.plots import save_report
 from nn import ACTIVATIONS, MLP
 
 
@@ -56,8 +57,7 @@ def main(out: Path, quick: bool = False) -> dict:
             f"{flat} with Φ' = 0, max |δ_backprop − δ_formula| = {worst:.1e}"
         )
         findings[name] = {"checked": checked, "zero slope": flat, "max difference": float(f"{worst:.1e}")}
-    (out / "activation_updates.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print("\n".join(lines))
+    save_report(lines, out / "activation_updates.txt")
     return findings
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+from demos.plots import save_report
 from engine import Value, gradcheck
 from nn import Neuron
 
@@ -52,8 +53,7 @@ def main(out: Path, quick: bool = False) -> dict:
     neuron, x = run(expanded=False)
     expanded, y = run(expanded=True)
     lines = ["The lecture neuron h = tanh(w1·x1 + w2·x2 + b)", *table(neuron, x)]
-    (out / "lecture_neuron.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print("\n".join(lines))
+    save_report(lines, out / "lecture_neuron.txt")
 
     def h_of(x1: Value, x2: Value, w1: Value, w2: Value, b: Value) -> Value:
         return (x1 * w1 + x2 * w2 + b).tanh()

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from demos.plots import save_report
 from engine import Value, apply, count_edges, cross_entropy
 from engine.ops import SUM
 
@@ -57,8 +58,7 @@ def main(out: Path, quick: bool = False) -> dict:
     lines.append(
         f"edges the backward pass visits: fused {count_edges(fused)}, composed {count_edges(composed)}"
     )
-    (out / "softmax_shortcut.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print("\n".join(lines))
+    save_report(lines, out / "softmax_shortcut.txt")
     fused_error = max(abs(v.grad - s) for v, s in zip(fused_logits, shortcut))
     composed_error = max(abs(v.grad - s) for v, s in zip(composed_logits, shortcut))
     return {

@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+from demos.plots import save_report
 from engine import count_paths, paths
 from viz.figures import two_paths_graph
 
@@ -34,8 +35,7 @@ def main(out: Path, quick: bool = False) -> dict:
     lines.append(f"sum of path products = {total:.12f}")
     lines.append(f"backward()'s ∂o/∂w    = {w.grad:.12f}")
     lines.append(f"closed form           = {closed:.12f}")
-    (out / "two_paths.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print("\n".join(lines))
+    save_report(lines, out / "two_paths.txt")
     return {
         "paths": len(found),
         "path products": [round(path.product, 6) for path in found],

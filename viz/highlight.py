@@ -39,7 +39,7 @@ def marked_sets(model: DisplayModel, highlight: Highlight) -> list[Marked]:
     if items and all(isinstance(item, Path) for item in items):
         return [_path(model, path) for path in items]
     if all(isinstance(item, Value) for item in items):
-        ids = frozenset(model.id_of(value) for value in items)
+        ids = frozenset(_id_in(model, value) for value in items)
         edges = frozenset(
             edge
             for e in model.edges
@@ -50,8 +50,16 @@ def marked_sets(model: DisplayModel, highlight: Highlight) -> list[Marked]:
     raise TypeError("highlight= takes a Value, a set of Values, an engine Path, or a list of Paths")
 
 
+def _id_in(model: DisplayModel, value: Value) -> str:
+    """The id of a highlighted node; a node from another graph is a ``ValueError`` naming it."""
+    if value not in model.ids:
+        name = f"{value.label!r}" if value.label else f"with data {value.data:g}"
+        raise ValueError(f"highlight: the node {name} is not part of the graph being drawn")
+    return model.ids[value]
+
+
 def _path(model: DisplayModel, path: Path) -> Marked:
-    ids = [model.id_of(node) for node in path.nodes]
+    ids = [_id_in(model, node) for node in path.nodes]
     nodes = set(ids) | {op_id(i) for i in ids[1:]}
     edges = set()
     for child, index in zip(ids[1:], path.edges):

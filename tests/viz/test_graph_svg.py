@@ -216,3 +216,10 @@ def test_edge_colour_is_the_sign_of_what_the_edge_sends_back_not_of_the_local_de
     for index in (0, 1):
         line = next(line for line in source.splitlines() if f'id="{edge_id(mul.id, index)}"' in line)
         assert f'color="{theme.negative}"' in line and theme.positive not in line
+
+
+def test_highlighting_a_node_of_another_graph_names_it():
+    x = Value(1.0, "x")
+    out = x * 2.0
+    with pytest.raises(ValueError, match="highlight: the node 'stranger' is not part of the graph"):
+        draw(out, highlight=Value(3.0, "stranger"))

@@ -38,6 +38,13 @@ def linear_decay(start: float, end: float, steps: int) -> Callable[[int], float]
     return rate
 
 
+def _checked_decay(weight_decay: float, who: str) -> float:
+    """λ of the weight decay: a number ≥ 0 (a negative λ would push weights away from 0)."""
+    if not (isinstance(weight_decay, (int, float)) and 0.0 <= weight_decay < math.inf):
+        raise ValueError(f"{who}: weight_decay must be a number ≥ 0, got {weight_decay!r}")
+    return float(weight_decay)
+
+
 class Optimizer:
     """The parameters, the learning rate, a step counter and per-parameter ``state``.
 
@@ -97,7 +104,7 @@ class SGD(Optimizer):
         super().__init__(parameters, lr)
         if not 0.0 <= momentum < 1.0:
             raise ValueError(f"SGD: momentum must be in [0, 1), got {momentum!r}")
-        self.momentum, self.weight_decay = momentum, weight_decay
+        self.momentum, self.weight_decay = momentum, _checked_decay(weight_decay, "SGD")
 
     def direction(self, p: Value, grad: float, state: dict[str, float]) -> float:
         grad += self.weight_decay * p.data
@@ -123,7 +130,9 @@ class Adam(Optimizer):
         super().__init__(parameters, lr)
         if not all(0.0 <= beta < 1.0 for beta in betas):
             raise ValueError(f"Adam: betas must be in [0, 1), got {betas!r}")
-        self.betas, self.eps, self.weight_decay = betas, eps, weight_decay
+        if not eps > 0:
+            raise ValueError(f"Adam: eps must be positive, got {eps!r}")
+        self.betas, self.eps, self.weight_decay = betas, eps, _checked_decay(weight_decay, "Adam")
 
     def direction(self, p: Value, grad: float, state: dict[str, float]) -> float:
         beta1, beta2 = self.betas

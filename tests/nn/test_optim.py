@@ -72,3 +72,7 @@ def test_optimizer_errors():
         SGD([Value(1.0)], lr=-1)
     with pytest.raises(TypeError, match="parameter 0 is a float"):
         Adam([1.0])
+    with pytest.raises(ValueError, match="SGD: weight_decay must be a number ≥ 0, got -0.1"):
+        SGD([Value(1.0)], weight_decay=-0.1)
+    with pytest.raises(ValueError, match="Adam: eps must be positive"):
+        Adam([Value(1.0)], eps=0.0)

@@ -48,6 +48,8 @@ class Op:
         param: the constant that specialises a parametrised op (an exponent, a
             class index), else ``None``.
         sample_domain: where tests draw inputs from.
+        formula_for: for an n-ary op, ``(operand_index, operand_count) -> text`` of
+            that one operand's local derivative.
         evaluate_batch: ``(xs) -> (out, local_grads)`` over a batch (see the module
             docstring); a parametrised family's takes ``(xs, param)``, where ``param``
             may also hold one value per sample (a class index per sample, say).
@@ -62,12 +64,20 @@ class Op:
     param: object = None
     sample_domain: tuple[float, float] = field(default=(-3.0, 3.0))
     evaluate_batch: Callable[..., tuple[np.ndarray, np.ndarray]] | None = None
+    formula_for: Callable[[int, int], str] | None = None
 
-    def formula(self, operand_index: int) -> str:
-        """The local-derivative formula for one operand, e.g. ``∂(a·b)/∂a = b``."""
-        if self.arity is None:
-            return self.formulas[0]
-        return self.formulas[operand_index]
+    def formula(self, operand_index: int, operand_count: int | None = None) -> str:
+        """The local-derivative formula for one operand, e.g. ``b`` for ∂(a·b)/∂a.
+
+        An n-ary op's formula may depend on where the operand sits among
+        ``operand_count`` operands (``linear``: x₂ for w₂, w₂ for x₂, 1 for b); without
+        the count it is the general pattern.
+        """
+        if self.arity is not None:
+            return self.formulas[operand_index]
+        if self.formula_for is not None and operand_count is not None:
+            return self.formula_for(operand_index, operand_count)
+        return self.formulas[0]
 
     def __repr__(self) -> str:
         return f"Op({self.name!r})"
@@ -198,8 +208,25 @@ def power(exponent: float) -> Op:
             raise DomainError(f"the derivative of a^{shown} is undefined at a = 0")
         return a**n, ((n * a ** (n - 1.0)) if n != 0 else 0.0,)
 
-    formula = (f"{shown}·a^({n - 1:g})",)
+    formula = (_power_derivative_text(n),)
     return Op("power", f"**{shown}", 1, evaluate, formula, f"a^{shown}", n, evaluate_batch=_power_batch)
+
+
+_SUPERSCRIPTS = str.maketrans("0123456789-.", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻·")
+
+
+def _power_derivative_text(n: float) -> str:
+    """n·aⁿ⁻¹ written out: ``2·a`` for n = 2, ``3·a²``, ``−1·a⁻²``, ``0.5·a^(−0.5)``."""
+    k = n - 1.0
+    if n == 0:
+        return "0"
+    if k == 0:
+        return "1"
+    factor = f"{n:g}".replace("-", "−")
+    if k == 1:
+        return f"{factor}·a"
+    power = f"{k:g}".translate(_SUPERSCRIPTS) if k.is_integer() else f"^({k:g})".replace("-", "−")
+    return f"{factor}·a{power}"
 
 
 def _power_batch(xs: np.ndarray, n: float | np.ndarray):
@@ -409,6 +436,14 @@ def _linear(*xs: float):
     return out, (*x, *w, 1.0)
 
 
+def _linear_derivative_text(index: int, count: int) -> str:
+    """∂a/∂w_i = x_i, ∂a/∂x_i = w_i, ∂a/∂b = 1, for operands (w_1..w_n, x_1..x_n, b)."""
+    n = count // 2
+    if index == count - 1:
+        return "1"
+    return f"x{index + 1}" if index < n else f"w{index - n + 1}"
+
+
 def _linear_batch(xs: np.ndarray):
     n = len(xs) // 2
     w, x = xs[:n], xs[n : 2 * n]
@@ -451,7 +486,9 @@ LINEAR = register(
         ("x_i for w_i, w_i for x_i, 1 for b",),
         "Σ w_i·x_i + b",
         evaluate_batch=_linear_batch,
-    )
+        formula_for=_linear_derivative_text,
+    ),
+    callable_by_name=True,
 )
 LOGSUMEXP = register(
     Op(

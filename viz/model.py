@@ -163,7 +163,7 @@ class DisplayModel:
         return cache
 
 
-def edge_formula(op: Op, operand_index: int) -> str:
+def edge_formula(op: Op, operand_index: int, operand_count: int | None = None) -> str:
     """The local-derivative formula shown on an edge, saying which operand it is for.
 
     A binary op's formula is written in its operands a and b, so on its own the edge
@@ -171,7 +171,7 @@ def edge_formula(op: Op, operand_index: int) -> str:
     as the whole equation, ``∂(a · b)/∂a = b``; other ops' formulas are shown as the
     op table writes them (``1 − tanh²(a)``: a can only be the one operand).
     """
-    formula = op.formula(operand_index)
+    formula = op.formula(operand_index, operand_count)
     if op.arity == 2:
         return f"∂({op.expression})/∂{'ab'[operand_index]} = {formula}"
     return formula
@@ -229,7 +229,7 @@ def build_model(
             child=ids[child],
             index=index,
             local_grad=local,
-            formula=edge_formula(child.operation, index),
+            formula=edge_formula(child.operation, index, len(child.parents)),
             contribution=None if child.grad is None else local * child.grad,
         )
         for child in order

@@ -88,7 +88,7 @@ def local_formula(node: Value, operand_index: int, names: dict[Value, str], digi
     """``∂o/∂n = 1 − tanh²(n) = 0.500``: the local derivative stored on one edge."""
     op = node.operation
     parent = node.parents[operand_index]
-    text = op.formula(operand_index)
+    text = op.formula(operand_index, len(node.parents))
     if op.arity is not None:
         slots = {"a": names[node.parents[0]], "b": names[node.parents[1]] if len(node.parents) > 1 else ""}
         text = re.sub(r"\b[ab]\b", lambda m: wrap(slots[m.group()]), text)

@@ -9,7 +9,7 @@ import torch
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from engine import OPS, Value, apply, gradcheck
+from engine import OPS, Value, apply, gradcheck, ops
 from tests.engine.op_cases import REFERENCES, cases
 
 CASES = cases()
@@ -76,3 +76,17 @@ def test_local_grads_are_stored_in_the_forward_pass():
     product = y.parents[0]
     assert product.local_grads == (-3.0, 2.0)
     assert y.local_grads[0] == pytest.approx(1 - math.tanh(-6.0) ** 2)
+
+
+@pytest.mark.parametrize(
+    "exponent, text",
+    [(2, "2·a"), (3, "3·a²"), (-1, "−1·a⁻²"), (0.5, "0.5·a^(−0.5)"), (1, "1"), (0, "0")],
+)
+def test_power_formula_reads_like_the_textbook(exponent, text):
+    assert ops.power(exponent).formula(0) == text
+
+
+def test_linear_formula_names_each_operands_partner():
+    # operands (w1, w2, x1, x2, b): ∂a/∂w_i = x_i, ∂a/∂x_i = w_i, ∂a/∂b = 1
+    assert [ops.LINEAR.formula(i, 5) for i in range(5)] == ["x1", "x2", "w1", "w2", "1"]
+    assert "w_i" in ops.LINEAR.formula(0)  # the general pattern without a count

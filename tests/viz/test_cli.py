@@ -130,3 +130,15 @@ def test_main_returns_exit_codes_in_process(capsys):
 def test_step_subcommand_registered_from_its_module_is_listed():
     result = pathgrad("--help")
     assert "step" in result.stdout
+
+
+def test_draw_collapses_a_neuron_written_with_linear(tmp_path: Path):
+    target = tmp_path / "neuron.svg"
+    result = pathgrad(
+        "draw", "tanh(linear(w1, w2, x1, x2, b))", "--at", "x1=2", "x2=0", "w1=-3", "w2=1",
+        "b=6.8813735870195432", "--collapse", "neuron", "-o", str(target),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    shown = target.read_text(encoding="utf-8")
+    assert "δ = ∂L/∂a" in shown and "Δ = ∂L/∂h" in shown
+    assert "0.7071" in shown and "0.5000" in shown  # h and δ = 1 − h²

@@ -49,7 +49,7 @@ class Layer(Module):
     def __call__(self, x: Inputs) -> list[Value]:
         """The list of the neurons' outputs (a list even for one neuron)."""
         xs = as_inputs(x, self.nin, self.label or "Layer")
-        return [neuron(xs) for neuron in self.neurons]
+        return [neuron.forward(xs) for neuron in self.neurons]
 
     def describe_shape(self) -> str:
         return f"{self.nin}→{self.nout}"

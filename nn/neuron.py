@@ -86,7 +86,10 @@ class Neuron(Module):
 
     def __call__(self, x: Inputs) -> Value:
         """h = Φ(Σ w_i·x_i + b); also stored, with a, as ``self.h`` and ``self.a``."""
-        xs = as_inputs(x, len(self.w), self.label or "Neuron")
+        return self.forward(as_inputs(x, len(self.w), self.label or "Neuron"))
+
+    def forward(self, xs: list[Value]) -> Value:
+        """``__call__`` on inputs already checked: exactly ``nin`` Values (a layer checks once)."""
         if self.expanded:
             a = self._expanded_sum(xs)
         else:

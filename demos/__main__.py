@@ -21,6 +21,7 @@ DEMOS = [
     "demos.moons",
     "demos.autoencoder_svd",
     "demos.universal_approximation",
+    "demos.digits",
     "demos.steppers",
 ]
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from engine import Value
 from viz.diagram import write_atomically
 from viz.model import DEFAULT_MAX_NODES, check_size
-from viz.page import build_page, iframe
+from viz.page import build_page, notebook_html
 from viz.step_boxes import expanded_view, merge_by_box, neuron_view, relabel
 from viz.step_data import MODES, build_data, text_extents
 from viz.step_graph import StepGraph
@@ -76,8 +76,11 @@ class Stepper:
         return target
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
-        """Jupyter: the page in an iframe, and the static SVG where scripts do not run."""
-        return {"text/html": iframe(self.html(theme="notebook")), "image/svg+xml": self.svg()}
+        """Jupyter: the page, with the static SVG shown instead where scripts do not run."""
+        return {
+            "text/html": notebook_html(self.html(theme="notebook"), self.svg()),
+            "image/svg+xml": self.svg(),
+        }
 
     def __repr__(self) -> str:
         counts = self.data["counts"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import math
 import re
@@ -216,9 +217,13 @@ def test_save_writes_the_page_and_refuses_unknown_extensions(tmp_path):
 
 
 def test_jupyter_display_has_the_page_in_an_iframe_and_an_svg_fallback():
-    bundle = step(neuron())._repr_mimebundle_()
-    assert bundle["text/html"].startswith("<iframe srcdoc=")
-    assert "<script" not in bundle["text/html"]  # the page is inside the escaped attribute
+    stepper = step(neuron())
+    bundle = stepper._repr_mimebundle_()
+    shown = bundle["text/html"]
+    assert shown.startswith('<div id="pathgrad-') and '<iframe srcdoc="' in shown
+    assert shown.count("<script") == 1  # the swap script; the page's own is inside the escaped attribute
+    picture = re.search(r'src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"', shown)
+    assert base64.b64decode(picture.group(1)).decode("utf-8") == stepper.svg()
     assert bundle["image/svg+xml"].startswith("<svg")
 
 

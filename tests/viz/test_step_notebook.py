@@ -32,7 +32,7 @@ def test_lecture_notebook_executes_and_shows_steppers(tmp_path, monkeypatch):
         for o in outputs
         if o.output_type == "execute_result" and "text/html" in o.get("data", {})
     ]
-    assert len(html) == 4 and all(page.startswith("<iframe srcdoc=") for page in html)
+    assert len(html) == 4 and all('<iframe srcdoc="' in page and "pathgrad-static" in page for page in html)
     svgs = [o for o in outputs if o.output_type == "execute_result" and "image/svg+xml" in o.get("data", {})]
     assert len(svgs) == 5  # the diagram and the four steppers' static fallbacks
     text = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from demos.plots import save_report
 from engine import Value, gradcheck, topological_order
 
 
@@ -31,8 +32,14 @@ def main(out: Path, quick: bool = False) -> dict:
     leaves = [Value(v, name) for name, v in INPUTS.items()]
     o = neuron(*leaves)
     o.backward()
-    lines = [f"{(node.label or node.op):>8}  data={node.data:+.4f}  grad={node.grad:+.4f}" for node in topological_order(o)]
-    (out / "neuron_values.txt").write_text("\n".join(lines) + "\n")
-    print("\n".join(lines))
+    lines = [
+        f"{(node.label or node.op):>8}  data={node.data:+.4f}  grad={node.grad:+.4f}"
+        for node in topological_order(o)
+    ]
+    save_report(lines, out / "neuron_values.txt")
     check = gradcheck(neuron, leaves)
-    return {"o": round(o.data, 4), "grads": {v.label: round(v.grad, 4) for v in leaves}, "gradcheck ok": check.ok}
+    return {
+        "o": round(o.data, 4),
+        "grads": {v.label: round(v.grad, 4) for v in leaves},
+        "gradcheck ok": check.ok,
+    }

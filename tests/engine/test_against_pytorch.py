@@ -8,7 +8,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from engine import Value, cross_entropy, log_softmax, logsumexp, softmax
+from engine import Value, apply, cross_entropy, log_softmax, logsumexp, ops, softmax
 
 # (pathgrad, torch, into the domain): inputs are squashed by tanh, then mapped into the op's domain
 UNARY = [
@@ -40,7 +40,18 @@ VECTOR = [
     (lambda vs: log_softmax(vs)[-1], lambda vs: torch.log_softmax(torch.stack(vs), 0)[-1]),
     (logsumexp, lambda vs: torch.logsumexp(torch.stack(vs), 0)),
     (lambda vs: cross_entropy(vs, 1), lambda vs: F.cross_entropy(torch.stack(vs)[None], torch.tensor([1]))),
+    (lambda vs: apply(ops.SUM, *vs), lambda vs: torch.stack(vs).sum()),
+    # linear needs an odd count (w_1..w_n, x_1..x_n, b): the first 2n+1 of the chosen values
+    (
+        lambda vs: apply(ops.LINEAR, *vs[: 2 * ((len(vs) - 1) // 2) + 1]),
+        lambda vs: _torch_linear(vs[: 2 * ((len(vs) - 1) // 2) + 1]),
+    ),
 ]
+
+
+def _torch_linear(vs):
+    n = len(vs) // 2
+    return (torch.stack(vs[:n]) * torch.stack(vs[n : 2 * n])).sum() + vs[-1]
 
 
 def build_random(rng: random.Random, leaves: list, size: int, lib: str):
@@ -59,7 +70,7 @@ def build_random(rng: random.Random, leaves: list, size: int, lib: str):
             nodes.append(entry[pick](a, b))
         else:
             entry = rng.choice(VECTOR)
-            chosen = [nodes[rng.randrange(len(nodes))].tanh() for _ in range(rng.randint(2, 4))]
+            chosen = [nodes[rng.randrange(len(nodes))].tanh() for _ in range(rng.randint(3, 5))]
             nodes.append(entry[pick](chosen))
     total = nodes[-1]
     for node in nodes[-6:-1]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from engine import Constant, Value
-from viz.text import format_number
+from viz.text import MINUS, format_number
 
 __all__ = ["number", "signed", "node_names", "forward_formula", "local_formula", "partial", "wrap"]
 
@@ -34,9 +34,25 @@ def signed(x: float, digits: int = 4) -> str:
     return format_number(x, f"+.{digits}g") if x != 0 else "0"
 
 
+def _enclosed(name: str) -> bool:
+    """Whether the parenthesis that opens ``name`` is the one that ends it: ``(a + b)``, not ``(a) + (b)``."""
+    if not (name.startswith("(") and name.endswith(")")):
+        return False
+    depth = 0
+    for position, char in enumerate(name):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0:
+            return position == len(name) - 1
+    return False
+
+
 def wrap(name: str) -> str:
-    """A name in parentheses when it is a compound expression (``(a + b)``)."""
-    simple = " " not in name or (name.startswith("(") and name.endswith(")"))
+    """A name in parentheses when it is a compound expression: ``a + b`` → ``(a + b)``.
+
+    ``(x1 · w1) + (x2 · w2)`` is compound too: its first parenthesis closes before its end;
+    so is a negative number, or ``−1.000^2`` would read as −(1.000²).
+    """
+    simple = (" " not in name and not name.startswith(("-", MINUS))) or _enclosed(name)
     return name if simple else f"({name})"
 
 
@@ -53,8 +69,22 @@ def _expression(node: Value, operands: list[str]) -> str:
         return " + ".join([*terms, operands[-1]])
     if op.arity is None:
         return f"{op.symbol}({', '.join(operands)})"
-    slots = {"a": operands[0], "b": operands[1] if len(operands) > 1 else ""}
-    return re.sub(r"\b[ab]\b", lambda m: wrap(slots[m.group()]), op.expression)
+    return _fill(op.expression, {"a": operands[0], "b": operands[1] if len(operands) > 1 else ""})
+
+
+def _fill(template: str, slots: dict[str, str]) -> str:
+    """``template`` with each operand letter ``a``, ``b`` replaced by its text, parenthesised
+    where it is compound, except where the template already has it in parentheses (``tanh(a)``)."""
+
+    def operand(match: re.Match) -> str:
+        text = slots[match.group()]
+        bracketed = (
+            template[match.start() - 1 : match.start()] == "("
+            and template[match.end() : match.end() + 1] == ")"
+        )
+        return text if bracketed else wrap(text)
+
+    return re.sub(r"\b[ab]\b", operand, template)
 
 
 def node_names(order: list[Value]) -> dict[Value, str]:
@@ -90,11 +120,21 @@ def local_formula(node: Value, operand_index: int, names: dict[Value, str], digi
     parent = node.parents[operand_index]
     text = op.formula(operand_index, len(node.parents))
     if op.arity is not None:
-        slots = {"a": names[node.parents[0]], "b": names[node.parents[1]] if len(node.parents) > 1 else ""}
-        text = re.sub(r"\b[ab]\b", lambda m: wrap(slots[m.group()]), text)
+        text = _fill(
+            text, {"a": names[node.parents[0]], "b": names[node.parents[1]] if len(node.parents) > 1 else ""}
+        )
     value = number(node.local_grads[operand_index], digits)
     head = partial(names[node], names[parent])
-    return f"{head} = {value}" if text == value else f"{head} = {text} = {value}"
+    return f"{head} = {value}" if _is_number(text) else f"{head} = {text} = {value}"
+
+
+def _is_number(text: str) -> bool:
+    """Whether a formula is a bare number (``1``), which ``= 1 = 1.000`` would only repeat."""
+    try:
+        float(text.replace(MINUS, "-"))
+    except ValueError:
+        return False
+    return True
 
 
 def partial(node_name: str, parent_name: str) -> str:

@@ -253,3 +253,16 @@ def test_neuron_view_counts_boxes_and_needs_neurons():
         step(mlp_loss(), view="neuron", max_nodes=5)
     with pytest.raises(ValueError, match="has no neurons"):
         step(neuron(), view="neuron")
+
+
+def test_a_compound_name_is_parenthesised_whole_in_every_partial():
+    """(x1·w1) + (x2·w2) opens and closes with a parenthesis but is not one group."""
+    x1, w1, x2, w2 = Value(2.0, "x1"), Value(-3.0, "w1"), Value(0.0, "x2"), Value(1.0, "w2")
+    total = x1 * w1 + x2 * w2
+    out = total.tanh()
+    out.label = "o"
+    forward = step(out).data["timelines"]["forward"]
+    lines = [text for s in forward for _, text in s["lines"]]
+    assert "∂((x1 · w1) + (x2 · w2))/∂(x1 · w1) = 1.000" in lines
+    assert "o = tanh((x1 · w1) + (x2 · w2)) = tanh(−6.000) = −1.000" in lines
+    assert not any("= 1 = 1.000" in text for text in lines)

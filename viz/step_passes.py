@@ -9,10 +9,13 @@ r"""Forward, backward and quiz timelines, from the engine's own traversal.
 
 from __future__ import annotations
 
+import math
+
 from engine import Constant, Value, backward_steps
 from viz.step_graph import StepGraph
 from viz.step_text import forward_formula, local_formula, number, partial
 from viz.step_timeline import Step, edge_state, line, node_state, step
+from viz.text import parse_number
 
 __all__ = [
     "data_text",
@@ -162,6 +165,19 @@ def _choices(answer: float, received: list[float], local_sum: float, digits: int
     return sorted(shown, key=lambda t: float(t.replace("−", "-")))
 
 
+def _tolerance(answer: float, digits: int) -> float:
+    """Half a unit in the last digit the page shows, so the shown answer typed back is right.
+
+    ``number`` writes ``1.235e+06`` for 1234567 (last digit: 10³) and ``4.000e−05`` for
+    0.00004 (last digit: 10⁻⁸); otherwise the last digit is 10^−digits.
+    """
+    text = number(answer, digits)
+    shown = parse_number(text)
+    scientific = "e" in text and shown != 0
+    unit = 10.0 ** (math.floor(math.log10(abs(shown))) - digits) if scientific else 10.0**-digits
+    return 0.5 * unit + 1e-9 * abs(answer)
+
+
 def quiz_timeline(graph: StepGraph, backward: list[Step], digits: int) -> tuple[dict, list[Step]]:
     """The backward steps as questions: each node's Δ is hidden until answered or passed."""
     steps = []
@@ -202,7 +218,7 @@ def quiz_timeline(graph: StepGraph, backward: list[Step], digits: int) -> tuple[
                 values={"node": ident, "grad": answer},
                 quiz={
                     "answer": answer,
-                    "tolerance": 0.5 * 10.0**-digits + 1e-9 * abs(answer),
+                    "tolerance": _tolerance(answer, digits),
                     "choices": _choices(
                         answer, received.get(ident, [answer]), sum(pushed_by.get(ident, [1.0])), digits
                     ),

@@ -91,7 +91,9 @@ def paths_timeline(
         step(
             f"Σ over {total} path{'s' if total > 1 else ''} = Δ({name})",
             [
-                line("formula", f"{partial(root, name)} = {sums} = {number(total_sum, digits)}"),
+                line("formula", f"{partial(root, name)} = {sums} = {number(total_sum, digits)}")
+                if len(products) > 1
+                else line("formula", f"{partial(root, name)} = {number(total_sum, digits)}   (one path)"),
                 line(
                     "ok" if same else "bad",
                     f"backprop's Δ({name}) = {number(node.grad, digits)}  {'✓ equal' if same else '✗ differs'}",

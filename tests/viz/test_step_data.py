@@ -266,3 +266,15 @@ def test_a_compound_name_is_parenthesised_whole_in_every_partial():
     assert "∂((x1 · w1) + (x2 · w2))/∂(x1 · w1) = 1.000" in lines
     assert "o = tanh((x1 · w1) + (x2 · w2)) = tanh(−6.000) = −1.000" in lines
     assert not any("= 1 = 1.000" in text for text in lines)
+
+
+@pytest.mark.parametrize("scale", [1.0, 1e7, 1e-6])
+def test_each_quiz_choice_shown_as_the_answer_is_judged_right_and_no_other(scale):
+    """The page checks |typed − Δ| ≤ tolerance; the answer as shown must pass, the others fail."""
+    x, w = Value(math.pi * scale, "x"), Value(-0.7, "w")
+    loss = (x * w) * (x * w)
+    loss.label = "L"
+    for question in step(loss).data["timelines"]["quiz"]:
+        quiz = question["quiz"]
+        right = [c for c in quiz["choices"] if abs(parse_number(c) - quiz["answer"]) <= quiz["tolerance"]]
+        assert right == [question["reveal"]["nodes"][question["values"]["node"]]["g"].removeprefix("grad ")]

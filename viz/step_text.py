@@ -62,6 +62,10 @@ def _expression(node: Value, operands: list[str]) -> str:
     if op is None:
         return node.label
     if op.name == "sum":
+        # a sum of one term must not take its only parent's name
+        if len(operands) == 1:
+            only = operands[0]
+            return f"Σ{only}" if _enclosed(only) else f"Σ({only})"
         return " + ".join(operands)
     if op.name == "linear":
         n = len(operands) // 2

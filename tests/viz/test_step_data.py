@@ -278,3 +278,14 @@ def test_each_quiz_choice_shown_as_the_answer_is_judged_right_and_no_other(scale
         quiz = question["quiz"]
         right = [c for c in quiz["choices"] if abs(parse_number(c) - quiz["answer"]) <= quiz["tolerance"]]
         assert right == [question["reveal"]["nodes"][question["values"]["node"]]["g"].removeprefix("grad ")]
+
+
+def test_a_sum_of_one_term_has_a_name_of_its_own():
+    """The loss of one sample is Σ of one term over 1: the Σ node must not read as its own parent."""
+    from demos.steppers import mlp_loss
+
+    data = step(mlp_loss(), view="neuron").data
+    names = {info["name"] for info in data["nodes"].values()}
+    assert len(names) + 1 == len(data["nodes"])  # only the two constants 1 share a name
+    pushes = [text for s in data["timelines"]["backward"] for _, text in s["lines"] if "+=" in text]
+    assert not any(text.startswith(f"Δ({name}) += ∂({name})/") for name in names for text in pushes)

@@ -90,7 +90,9 @@ def nudge_timeline(graph: StepGraph, leaf: Value, h: float, digits: int) -> list
             ),
         ]
         if node is graph.root:
-            lines.append(line("ok", f"∂{d}/∂{name} is backprop's Δ({name}) = {number(leaf.grad, digits)}"))
+            lines.append(
+                line("ok", f"{partial(d, name)} is backprop's Δ({name}) = {number(leaf.grad, digits)}")
+            )
         steps.append(
             step(
                 f"Nudge {k}/{len(downstream)}: {d} moves",

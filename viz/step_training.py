@@ -50,6 +50,20 @@ def _frame(graph: StepGraph, digits: int) -> tuple[dict, dict]:
     return nodes, edges
 
 
+def _update_rule(old: list[float], new: list[float], grads: list[float], lr: float) -> str:
+    """The heading of an iteration's updates: the SGD rule when it is what moved the parameters.
+
+    Momentum, Adam or weight decay move p by something else than lr · ∂L_batch/∂p;
+    then the page says only that these are the optimizer's steps.
+    """
+    plain = np.allclose(np.subtract(new, old), -lr * np.asarray(grads), rtol=1e-9, atol=1e-12)
+    return (
+        f"largest updates  p ← p − {lr:g} · ∂L_batch/∂p"
+        if plain
+        else "largest updates (the optimizer's steps, not lr · ∂L_batch/∂p)"
+    )
+
+
 def training_stepper(
     model,
     X,
@@ -130,14 +144,14 @@ def training_stepper(
                 f"batch loss {number(records[k].loss, digits + 1)}   (epoch {records[k].epoch + 1}, lr {records[k].lr:g})",
             ),
             line("formula", f"sample {sample}: L = {number(sample_loss, digits + 1)}"),
-            line("head", f"largest updates  p ← p − {records[k].lr:g} · ∂L/∂p"),
+            line("head", _update_rule(before[k], before[k + 1], batch_grads[k], records[k].lr)),
         ]
         for i in changes:
             lines.append(
                 line(
                     "formula",
                     f"{names[i]}: {number(before[k][i], digits)} → {number(before[k + 1][i], digits)}"
-                    f"   (∂L/∂p {number(batch_grads[k][i], digits)})",
+                    f"   (∂L_batch/∂p {number(batch_grads[k][i], digits)})",
                 )
             )
         steps.append(

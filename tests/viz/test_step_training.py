@@ -48,3 +48,14 @@ def test_frames_show_the_parameters_before_each_step_and_the_fit_losses():
 def test_bad_sample_is_refused():
     with pytest.raises(ValueError, match="sample 7 is not a row of X"):
         training_stepper(model(), X, Y, sample=7)
+
+
+@pytest.mark.parametrize(
+    ("momentum", "rule"), [(0.0, "p ← p − 0.2 · ∂L_batch/∂p"), (0.9, "optimizer's steps")]
+)
+def test_the_update_rule_is_written_only_where_it_moved_the_parameters(momentum, rule):
+    trained = model()
+    optimizer = SGD(trained.parameters(), lr=0.2, momentum=momentum)
+    steps = training_stepper(trained, X, Y, epochs=4, optimizer=optimizer).data["timelines"]["training"]
+    heads = [text for s in steps[1:] for kind, text in s["lines"] if kind == "head"]
+    assert len(heads) == 3 and all(rule in text for text in heads)

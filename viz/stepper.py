@@ -13,7 +13,8 @@ r"""``viz.step(root)``: press → and watch backprop, one node, one path, one ``
 The steps come from the engine's own traversal (``engine.topological_order``,
 ``engine.backward_steps``, ``engine.paths``); the page only replays them. The graph
 is laid out once, with room for the longest text of any step, so stepping never
-moves a node.
+moves a node. For graphs too wide to read from the back of a hall, ``z`` (or
+``zoom=1`` in the link) follows the current step with the view; the layout stays.
 """
 
 from __future__ import annotations

@@ -305,3 +305,21 @@ def test_notebook_output_shows_the_page_where_scripts_run_and_the_picture_elsewh
             expect(output.locator("iframe")).to_be_hidden()
     finally:
         context.close()
+
+
+def test_zoom_closes_in_on_the_step_and_zooming_out_shows_the_layout_unmoved(page, pages):
+    page.open(pages["mlp"], "#mode=backward&step=0")
+    whole = boxes(page)
+    page.page.evaluate("location.hash = '#mode=backward&step=3&zoom=1'")  # Σ pushes into (h − 1)²
+    expect(page.page.locator("#counter")).to_have_text(re.compile(r"^step 3 /"))
+    focus = page.page.locator(".stepgraph .node.focus rect").first
+    zoomed = focus.bounding_box()
+    assert "active" in page.page.locator("#zoom").get_attribute("class")
+    page.press("z")
+    assert page.page.evaluate("location.hash") == "#mode=backward&step=3"
+    assert zoomed["width"] > 1.5 * focus.bounding_box()["width"]
+    page.press("Home")
+    assert boxes(page) == whole
+    page.press("z")
+    page.press("ArrowRight")
+    assert page.page.evaluate("location.hash") == "#mode=backward&step=1&zoom=1"

@@ -10,7 +10,7 @@
   const EDGE_STATES = ["pending", "known", "pushed", "visited", "changed"];
   const $ = (id) => document.getElementById(id);
 
-  const state = { mode: data.start || data.modes[0], step: 0, subject: Object.assign({}, data.chosen || {}), variant: {}, answered: {}, timer: null };
+  const state = { mode: data.start || data.modes[0], step: 0, subject: Object.assign({}, data.chosen || {}), variant: {}, answered: {}, timer: null, zoom: false };
   const nodeEls = {}, edgeEls = {};
   const cellText = (id) => { const cell = document.getElementById(id); return cell ? cell.querySelector("text") : null; };
   for (const id of Object.keys(data.nodes)) {
@@ -107,6 +107,35 @@
     }
   }
 
+  // Zoom (z): the view closes in on the current step's nodes and edges. Only the viewBox
+  // changes; the layout stays the one laid out in Python, so zooming out shows it unmoved.
+  const svg = document.querySelector("#graph svg");
+  const fullView = svg ? svg.getAttribute("viewBox") : null;
+  const ZOOM_MIN_FRACTION = 0.3;  // never closer than 30% of the whole graph's width or height
+  function zoomTo(current) {
+    if (!svg || !fullView) return;
+    svg.setAttribute("viewBox", fullView);
+    if (!state.zoom || !current) return;
+    const parts = [...current.focus, ...current.targets].map((id) => nodeEls[id] && nodeEls[id].g)
+      .concat(current.trail.map((id) => edgeEls[id] && edgeEls[id].g)).filter(Boolean);
+    if (!parts.length) return;
+    const toSvg = svg.getScreenCTM().inverse();
+    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    for (const el of parts) {
+      const r = el.getBoundingClientRect();
+      for (const [x, y] of [[r.left, r.top], [r.right, r.bottom]]) {
+        const q = new DOMPoint(x, y).matrixTransform(toSvg);
+        x0 = Math.min(x0, q.x); y0 = Math.min(y0, q.y); x1 = Math.max(x1, q.x); y1 = Math.max(y1, q.y);
+      }
+    }
+    const [, , fullWidth, fullHeight] = fullView.split(/[\s,]+/).map(Number);
+    const pad = 0.04 * Math.max(fullWidth, fullHeight);
+    const width = Math.max(x1 - x0 + 2 * pad, ZOOM_MIN_FRACTION * fullWidth);
+    const height = Math.max(y1 - y0 + 2 * pad, ZOOM_MIN_FRACTION * fullHeight);
+    const cx = (x0 + x1) / 2, cy = (y0 + y1) / 2;
+    svg.setAttribute("viewBox", [cx - width / 2, cy - height / 2, width, height].join(" "));
+  }
+
   function clampStep() {
     const n = timeline().length;
     state.step = Math.max(0, Math.min(state.step, n));
@@ -136,6 +165,7 @@
     const subject = state.subject[state.mode];
     if (subject && nodeEls[subject]) nodeEls[subject].g.classList.add("subject");
     renderPanel(current, k, steps.length, answered);
+    zoomTo(current);
     markChart(current);
     renderControls(steps.length);
     writeHash();
@@ -203,6 +233,7 @@
     document.body.className = document.body.className.replace(/\bmode-\S+/g, "").trim() + " mode-" + state.mode;
     $("counter").textContent = "step " + state.step + " / " + n;
     $("play").textContent = state.timer ? "❚❚ pause" : "▶ play";
+    $("zoom").classList.toggle("active", state.zoom);
     const subjects = data.subjects[state.mode];
     $("subject").hidden = !subjects;
     if (subjects) {
@@ -238,6 +269,7 @@
     const parts = ["mode=" + state.mode, "step=" + state.step];
     if (state.subject[state.mode]) parts.push("node=" + state.subject[state.mode]);
     if (data.variants[state.mode] && state.variant[state.mode]) parts.push("h=" + state.variant[state.mode]);
+    if (state.zoom) parts.push("zoom=1");
     const hash = "#" + parts.join("&");
     if (location.hash === hash) return;
     try { history.replaceState(null, "", hash); } catch (e) { /* some viewers forbid it */ }
@@ -251,6 +283,7 @@
     if (node && data.subjects[state.mode] && data.subjects[state.mode].some(([id]) => id === node)) state.subject[state.mode] = node;
     const h = params.get("h");
     if (h && data.variants[state.mode] && data.variants[state.mode].includes(h)) state.variant[state.mode] = h;
+    state.zoom = params.get("zoom") === "1";
     const step = parseInt(params.get("step"), 10);
     state.step = Number.isFinite(step) ? step : 0;
   }
@@ -297,6 +330,8 @@
   $("next").addEventListener("click", () => go(state.step + 1));
   $("last").addEventListener("click", () => go(timeline().length));
   $("play").addEventListener("click", togglePlay);
+  function toggleZoom() { state.zoom = !state.zoom; render(); }
+  $("zoom").addEventListener("click", toggleZoom);
   $("speed").addEventListener("change", () => { if (state.timer) { stop(); togglePlay(); } });
   $("subject-select").addEventListener("change", (e) => { state.subject[state.mode] = e.target.value || undefined; go(0); });
   $("variant-select").addEventListener("change", (e) => { state.variant[state.mode] = e.target.value; go(0); });
@@ -325,6 +360,7 @@
     else if (e.key === "Home") go(0);
     else if (e.key === "End") go(timeline().length);
     else if (e.key === " ") togglePlay();
+    else if (e.key === "z") toggleZoom();
     else if (byKey) setMode(byKey[0]);
     else return;
     e.preventDefault();

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from viz.model import build_model
 from viz.step_graph import StepGraph
 
-__all__ = ["Box", "View", "expanded_view", "neuron_view", "relabel"]
+__all__ = ["Box", "View", "expanded_view", "neuron_view", "relabel", "weight_edges"]
 
 
 @dataclass(frozen=True)
@@ -162,3 +162,22 @@ def merge_by_box(
         prefix, _, rest = record["title"].partition(" ")
         record["title"] = f"{prefix} {index}/{total}:{record['title'].partition(':')[2]}"
     return merged
+
+
+def weight_edges(graph: StepGraph, view: View) -> dict[str, str]:
+    r"""Each weight's edge w_i → a, which the neuron view does not draw, to the edge x_i → a it labels.
+
+    A neuron's pre-activation a = Σ w_i·x_i + b is one ``linear`` node with operands
+    (w_1..w_n, x_1..x_n, b); in the neuron view w_i sits inside the box and its value
+    is written on the edge that carries x_i.
+    """
+    drawn = {ident for ident, _, _ in view.edges}
+    paired = {}
+    for node in graph.order:
+        if node.op == "linear":
+            count = len(node.parents) // 2
+            for i in range(count):
+                weight, carrier = graph.edge(node, i), graph.edge(node, count + i)
+                if weight not in drawn and carrier in drawn:
+                    paired[weight] = carrier
+    return paired

@@ -185,6 +185,10 @@ def quiz_timeline(graph: StepGraph, backward: list[Step], digits: int) -> tuple[
     pushed_by: dict[str, list[float]] = {}
     working: dict[str, list[list[str]]] = {}  # how each Δ is made: one line per child
     names = {graph.ids[n]: graph.names[n] for n in graph.order}
+    outgoing: dict[Value, list[str]] = {}  # the edges a node's Δ is gathered from
+    for child in graph.order:
+        for index, parent in enumerate(child.parents):
+            outgoing.setdefault(parent, []).append(graph.edge(child, index))
     for record in backward:
         child, grad = record["values"]["node"], record["values"]["grad"]
         for parent, local, amount, _after in record["values"]["contributions"]:
@@ -215,6 +219,7 @@ def quiz_timeline(graph: StepGraph, backward: list[Step], digits: int) -> tuple[
                 [line("head", question), line("note", hint)],
                 nodes={ident: node_state(grad=HIDDEN, state="asked")},
                 focus=[ident],
+                trail=outgoing.get(node, []),
                 values={"node": ident, "grad": answer},
                 quiz={
                     "answer": answer,

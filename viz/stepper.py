@@ -26,7 +26,7 @@ from engine import Value
 from viz.diagram import write_atomically
 from viz.model import DEFAULT_MAX_NODES, check_size
 from viz.page import build_page, notebook_html
-from viz.step_boxes import expanded_view, merge_by_box, neuron_view, relabel
+from viz.step_boxes import expanded_view, merge_by_box, neuron_view, relabel, weight_edges
 from viz.step_data import MODES, build_data, text_extents
 from viz.step_graph import StepGraph
 from viz.step_layout import layout_svg
@@ -108,6 +108,10 @@ def page_from_data(
                 data["timelines"][mode] = merge_by_box(
                     data["timelines"][mode], boxes.box_of, set(boxes.prefixes), box_names
                 )
+        # a question on a weight points at the edge its value is written on
+        carriers = weight_edges(graph, boxes)
+        for question in data["timelines"].get("quiz", []):
+            question["trail"] = [carriers.get(edge, edge) for edge in question["trail"]]
     elif view == "expanded":
         boxes = expanded_view(graph, labels)
     else:

@@ -336,3 +336,21 @@ def test_each_push_says_what_the_parent_has_accumulated_so_far():
         amount for s in steps for parent, _, amount, _ in s["values"]["contributions"] if parent == "n0_w"
     )
     assert notes == [f"Δ(w) is now {first:.3f}", f"Δ(w) is now {w.grad:.3f}"]
+
+
+def test_a_quiz_question_points_at_the_edges_its_answer_is_gathered_from():
+    """Δ(w1) comes along the edge w1 → x1·w1; in the neuron view, along the edge that shows w_i."""
+    o = neuron()
+    questions = {q["values"]["node"]: q for q in step(o).data["timelines"]["quiz"]}
+    assert questions["n1_w1"]["trail"] == ["n2_x1_w1-in1"]
+    assert questions["n2_x1_w1"]["trail"] == ["n6-in0"]
+    assert questions["n9_o"]["trail"] == []  # the seed
+    from demos.steppers import mlp_loss
+
+    stepper = step(mlp_loss(), view="neuron")
+    for question in stepper.data["timelines"]["quiz"]:
+        node = question["values"]["node"]
+        if re.search(r"_w\d+$", node):
+            assert len(question["trail"]) == 1
+            (edge,) = question["trail"]
+            assert f'id="{edge}"' in stepper.svg()  # drawn, carrying x_i and labelled w_i

@@ -29,7 +29,7 @@ variant.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from operator import attrgetter
 
 import numpy as np
@@ -62,7 +62,7 @@ class _Step:
     parents: np.ndarray
     repeated_parent: bool  # e.g. a*a: the backward push must add twice into one row
     param: object  # op.param, or an array of one param per variant
-    ops_by_variant: tuple[Op, ...]
+    ops_by_variant: tuple[Op, ...]  # one op per variant where the params differ, else empty
 
 
 def _nodes_in_order(outputs: Sequence[Value]) -> list[Value]:
@@ -110,8 +110,10 @@ class CompiledGraph:
         self.nodes = first
         """The first variant's nodes, in replay order (row i of a replay is nodes[i])."""
         position = {node: row for row, node in enumerate(first)}
+        self._position = position
         self.output_rows = np.array([position[node] for node in first_trace.outputs])
         inputs = [{node: column for column, node in enumerate(trace.inputs)} for trace in traces]
+        self._first_inputs = inputs[0]
         self._sort_leaves(orders, inputs[0])
         self.input_count = len(first_trace.inputs)
         for variant, order in enumerate(orders[1:], start=1):
@@ -122,6 +124,51 @@ class CompiledGraph:
             if node.parents
         ]
         self.variants = len(traces)
+
+    def add(self, trace: Trace) -> bool:
+        """Append one more variant without re-reading the others; its index is ``variants - 1``.
+
+        Returns False, changing nothing, when the new trace does not hold the same Value
+        as the others at a row taken for a shared leaf (with a single variant every
+        leaf looks shared): then build a new ``CompiledGraph`` from all the traces.
+
+        Raises:
+            ValueError: the trace differs in shape from variant 0, naming the node.
+        """
+        order = _nodes_in_order(trace.outputs)
+        variant = self.variants
+        if len(order) != len(self.nodes):
+            raise ValueError(
+                f"CompiledGraph: variant {variant} has {len(order)} nodes, variant 0 has {len(self.nodes)}; "
+                "the graph's shape must not depend on the target"
+            )
+        if any(order[row] is not leaf for row, leaf in zip(self.shared_rows.tolist(), self.shared)):
+            return False
+        own_inputs = {node: column for column, node in enumerate(trace.inputs)}
+        self._check_same_shape(variant, order, {0: self._first_inputs, variant: own_inputs}, self._position)
+        steps = [
+            self._extend_step(step, order[step.row]) for step in self.steps
+        ]  # may refuse: before any change
+        column = [[order[row].data] for row in self.traced_rows.tolist()]
+        self.traced_values = np.hstack((self.traced_values, np.array(column, dtype=float).reshape(-1, 1)))
+        self.steps = steps
+        self.variants += 1
+        return True
+
+    def _extend_step(self, step: _Step, node: Value) -> _Step:
+        """``step`` with one more variant's op (the same batch version; its parameter may differ)."""
+        op = node.operation
+        if op.evaluate_batch is not step.op.evaluate_batch:
+            raise ValueError(
+                f"CompiledGraph: variants use different ops at {_describe(self.nodes[step.row], step.row)}"
+            )
+        if not isinstance(step.param, np.ndarray):
+            if op.param == step.param:
+                return step
+            step = replace(
+                step, param=np.array([step.param] * self.variants), ops_by_variant=(step.op,) * self.variants
+            )
+        return replace(step, param=np.append(step.param, op.param), ops_by_variant=(*step.ops_by_variant, op))
 
     def _sort_leaves(self, orders: list[list[Value]], inputs: dict[Value, int]) -> None:
         """Each leaf's kind: an input (a column of X), shared (the same Value in every
@@ -145,7 +192,9 @@ class CompiledGraph:
         self.shared_rows, self.traced_rows = np.array(shared_rows, int), np.array(traced_rows, int)
         self.traced_values = np.array(traced_values, dtype=float).reshape(len(traced_rows), len(orders))
 
-    def _check_same_shape(self, variant: int, order: list[Value], inputs: list[dict], position: dict) -> None:
+    def _check_same_shape(
+        self, variant: int, order: list[Value], inputs: Sequence[dict] | dict[int, dict], position: dict
+    ) -> None:
         def differ(row: int, what: str) -> ValueError:
             return ValueError(
                 f"CompiledGraph: the graph of variant {variant} differs from variant 0 at "
@@ -171,7 +220,10 @@ class CompiledGraph:
         params = [op.param for op in ops]
         param = params[0] if all(p == params[0] for p in params) else np.array(params)
         parents = np.array([position[p] for p in node.parents], dtype=int)
-        return _Step(row, node.operation, parents, len(set(parents.tolist())) < len(parents), param, ops)
+        by_variant = ops if isinstance(param, np.ndarray) else ()
+        return _Step(
+            row, node.operation, parents, len(set(parents.tolist())) < len(parents), param, by_variant
+        )
 
     # ------------------------------------------------------------------ replay
 
@@ -221,7 +273,7 @@ class CompiledGraph:
     ) -> DomainError:
         """The scalar op's own message for the first sample that fails, or numpy's."""
         for sample in range(operands.shape[1]):
-            op = step.ops_by_variant[variants[sample]]
+            op = step.ops_by_variant[variants[sample]] if step.ops_by_variant else step.op
             numbers = operands[:, sample].tolist()
             try:
                 out, local = op.evaluate(*numbers)

@@ -69,17 +69,17 @@ class CompiledModel:
     def variants(self, X: np.ndarray, y: np.ndarray) -> np.ndarray:
         """Each sample's variant; new target values are traced (from their first sample)."""
         keys = [_target_key(target) for target in y]
-        new = False
+        first_time = self.graph is None
         for row, key in enumerate(keys):
             if key not in self.variant_of:
                 self.variant_of[key] = len(self.traces)
-                self.traces.append(self._trace(X[row], y[row]))
-                new = True
-        if new or self.graph is None:
-            first_time = self.graph is None
-            self.graph = CompiledGraph(self.traces)
-            if first_time:
-                self._check_mean_of_samples(X, y)
+                trace = self._trace(X[row], y[row])
+                self.traces.append(trace)
+                # a new variant joins the replay as it is; only the first few need the whole rebuilt
+                if self.graph is None or not self.graph.add(trace):
+                    self.graph = CompiledGraph(self.traces)
+        if first_time:
+            self._check_mean_of_samples(X, y)
         return np.array([self.variant_of[key] for key in keys], dtype=int)
 
     def _check_mean_of_samples(self, X: np.ndarray, y: np.ndarray) -> None:

@@ -179,3 +179,52 @@ def test_a_deep_chain_replays_without_recursion():
     assert replay.output().tolist() == pytest.approx([0.5 + 0.2, 1.5 + 0.2])
     replay.backward()
     assert w.grad == pytest.approx(20_000 * (0.5 + 1.5) + 2 * 1e-5 * 20_000 * 19_999 / 2, rel=1e-9)
+
+
+def _three_class_traces(w: list[Value]) -> list[Trace]:
+    """One trace per class of a 3-class cross-entropy plus a target-valued number."""
+    traces = []
+    for target in (0, 1, 2):
+        x = Value(0.1, "x")
+        logits = [w[0] * x + w[1], w[2] * x, (w[3] * x).tanh()]
+        traces.append(Trace([x], [cross_entropy(logits, target) + (logits[0] - float(target)) ** 2]))
+    return traces
+
+
+def _loss_and_grads(graph: CompiledGraph, w: list[Value], X: np.ndarray, y: np.ndarray):
+    for p in w:
+        p.grad = None
+    replay = graph.forward(X, y)
+    replay.backward()
+    return replay.output().tolist(), [p.grad for p in w]
+
+
+def test_variants_added_one_by_one_replay_like_all_traced_at_once():
+    w = [Value(v) for v in (0.5, -1.0, 0.25, 2.0)]
+    traces = _three_class_traces(w)
+    X, y = np.array([[0.3], [-1.2], [2.0], [0.7], [-0.1]]), np.array([2, 0, 1, 2, 0])
+    grown = CompiledGraph(traces[:1])
+    assert grown.add(traces[1]) and grown.add(traces[2]) and grown.variants == 3
+    whole = _loss_and_grads(CompiledGraph(traces), w, X, y)
+    assert _loss_and_grads(grown, w, X, y) == whole
+
+
+def test_adding_a_variant_that_unshares_a_leaf_changes_nothing_and_says_so():
+    """With one variant every leaf looks shared; a second trace with a leaf of its own needs a rebuild."""
+    w = Value(0.5, "w")
+    traces = []
+    for target in (1.0, -1.0):
+        x = Value(0.1, "x")
+        traces.append(Trace([x], [(w * x - Value(target, "t")) ** 2]))  # t: a new Value per trace
+    one = CompiledGraph(traces[:1])
+    assert len(one.shared) == 2  # w and t, as far as one trace can tell
+    assert not one.add(traces[1])
+    assert one.variants == 1 and len(one.shared) == 2
+    assert len(CompiledGraph(traces).shared) == 1
+
+
+def test_an_added_variant_of_another_shape_is_refused_naming_the_node():
+    x0, x1, w = Value(1.0, "x"), Value(1.0, "x"), Value(0.5, "w")
+    graph = CompiledGraph([Trace([x0], [(w * x0).relu()])])
+    with pytest.raises(ValueError, match="variant 1 differs from variant 0 at node .*tanh instead of relu"):
+        graph.add(Trace([x1], [(w * x1).tanh()]))

@@ -23,7 +23,7 @@ MAX_STEPPED_PATHS = 64
 """More paths than this are counted and reported, not stepped through."""
 
 
-def _too_many(graph: StepGraph, node: Value, total: int, edges: int) -> list[Step]:
+def _too_many(graph: StepGraph, node: Value, total: int, edges: int, digits: int) -> list[Step]:
     name, root = graph.names[node], graph.names[graph.root]
     return [
         step(
@@ -32,7 +32,7 @@ def _too_many(graph: StepGraph, node: Value, total: int, edges: int) -> list[Ste
                 line("head", f"There are {total} paths from {name} to {root}: too many to step through."),
                 line(
                     "formula",
-                    f"backprop visits {edges} edges, once each, and gets Δ({name}) = {number(node.grad, 3)}",
+                    f"backprop visits {edges} edges, once each, and gets Δ({name}) = {number(node.grad, digits)}",
                 ),
                 line("note", "choose a node nearer the output, or a collapsed view of the network"),
             ],
@@ -51,7 +51,7 @@ def paths_timeline(
     """
     total, edges = count_paths(graph.root, node), count_edges(graph.root)
     if total > max_paths:
-        return _too_many(graph, node, total, edges)
+        return _too_many(graph, node, total, edges, digits)
     name, root = graph.names[node], graph.names[graph.root]
     steps, products = [], []
     for k, path in enumerate(paths(graph.root, node), 1):

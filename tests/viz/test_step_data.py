@@ -131,6 +131,8 @@ def test_too_many_paths_are_counted_not_walked():
     assert len(walk) == 1
     assert walk[0]["values"]["paths"] == 2**12
     assert "too many to step through" in walk[0]["lines"][0][1]
+    five = step(node, max_paths=64, modes=("paths",), digits=5).data["timelines"]["paths"]["n0_x"]
+    assert five[0]["lines"][1][1].endswith(f"Δ(x) = {x.grad:.5f}")
 
 
 def test_nudge_changes_match_grad_times_h_at_the_output():

@@ -8,6 +8,9 @@ them together. Every piece of user text is escaped for where it lands:
   ``&`` and the line separators written as ``\\uXXXX`` escapes, so a label holding
   ``</script>`` cannot end the script element (the page reads it with ``JSON.parse``);
 * the SVG was escaped when it was drawn; the page sets texts with ``textContent`` only.
+
+And should any of that ever fail, the page's Content-Security-Policy runs only the one
+script whose SHA-256 it names (``script-src 'sha256-…'``) and loads nothing from anywhere.
 """
 
 from __future__ import annotations
@@ -39,13 +42,15 @@ def build_page(
     *, title: str, svg: str, data: object, theme: str = "projector", script: str = "step.js"
 ) -> str:
     """The page: ``step.html`` with its slots filled in one pass (filled text is never re-read)."""
+    code = _static(script)
     slots = {
         "TITLE": html.escape(title),
         "THEME": theme if theme in ("projector", "notebook") else "projector",
         "STYLE": _static("step.css"),
         "SVG": svg,
         "DATA": script_json(data),
-        "SCRIPT": _static(script),
+        "SCRIPT": code,
+        "SCRIPTHASH": base64.b64encode(hashlib.sha256(code.encode("utf-8")).digest()).decode("ascii"),
     }
     return _SLOT.sub(lambda m: slots[m.group(1)], _static("step.html"))
 

@@ -323,3 +323,14 @@ def test_zoom_closes_in_on_the_step_and_zooming_out_shows_the_layout_unmoved(pag
     page.press("z")
     page.press("ArrowRight")
     assert page.page.evaluate("location.hash") == "#mode=backward&step=1&zoom=1"
+
+
+def test_only_the_page_own_script_runs_even_if_markup_slipped_through(page, pages, tmp_path):
+    """The CSP names the script's SHA-256: an inline script that escaping missed would not run."""
+    html = pages["neuron"].read_text(encoding="utf-8")
+    assert "script-src 'sha256-" in html and "'unsafe-inline'; img-src" not in html
+    slipped = tmp_path / "slipped.html"
+    slipped.write_text(html.replace("<main>", "<main><script>alert('slipped')</script>", 1), encoding="utf-8")
+    page.open(slipped)
+    assert page.counter()[0] == 0  # the page's own script ran
+    assert page.dialogs == []

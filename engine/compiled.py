@@ -125,12 +125,12 @@ class CompiledGraph:
         ]
         self.variants = len(traces)
 
-    def add(self, trace: Trace) -> bool:
+    def add(self, trace: Trace) -> None:
         """Append one more variant without re-reading the others; its index is ``variants - 1``.
 
-        Returns False, changing nothing, when the new trace does not hold the same Value
-        as the others at a row taken for a shared leaf (with a single variant every
-        leaf looks shared): then build a new ``CompiledGraph`` from all the traces.
+        A leaf taken for shared (with a single variant every leaf looks shared) that this
+        trace holds as a Value of its own becomes a traced number: its value in the earlier
+        variants is the one Value they all held.
 
         Raises:
             ValueError: the trace differs in shape from variant 0, naming the node.
@@ -142,18 +142,33 @@ class CompiledGraph:
                 f"CompiledGraph: variant {variant} has {len(order)} nodes, variant 0 has {len(self.nodes)}; "
                 "the graph's shape must not depend on the target"
             )
-        if any(order[row] is not leaf for row, leaf in zip(self.shared_rows.tolist(), self.shared)):
-            return False
         own_inputs = {node: column for column, node in enumerate(trace.inputs)}
         self._check_same_shape(variant, order, {0: self._first_inputs, variant: own_inputs}, self._position)
-        steps = [
-            self._extend_step(step, order[step.row]) for step in self.steps
-        ]  # may refuse: before any change
+        # the steps may still refuse the trace: build them before changing anything
+        steps = [self._extend_step(step, order[step.row]) for step in self.steps]
+        self._unshare(
+            [row for row, leaf in zip(self.shared_rows.tolist(), self.shared) if order[row] is not leaf]
+        )
         column = [[order[row].data] for row in self.traced_rows.tolist()]
         self.traced_values = np.hstack((self.traced_values, np.array(column, dtype=float).reshape(-1, 1)))
         self.steps = steps
         self.variants += 1
-        return True
+
+    def _unshare(self, rows: list[int]) -> None:
+        """Move shared leaves at ``rows`` to the traced numbers, with their value in every variant so far."""
+        if not rows:
+            return
+        moving = set(rows)
+        kept = [(row, leaf) for row, leaf in zip(self.shared_rows.tolist(), self.shared) if row not in moving]
+        values = [
+            [leaf.data] * self.variants
+            for row, leaf in zip(self.shared_rows.tolist(), self.shared)
+            if row in moving
+        ]
+        self.shared = [leaf for _, leaf in kept]
+        self.shared_rows = np.array([row for row, _ in kept], int)
+        self.traced_rows = np.concatenate((self.traced_rows, np.array(rows, int)))
+        self.traced_values = np.vstack((self.traced_values, np.array(values, dtype=float)))
 
     def _extend_step(self, step: _Step, node: Value) -> _Step:
         """``step`` with one more variant's op (the same batch version; its parameter may differ)."""

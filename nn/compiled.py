@@ -56,7 +56,6 @@ class CompiledModel:
         self.model = model
         self.loss = loss
         self.parameters = model.parameters()
-        self.traces: list[Trace] = []
         self.variant_of: dict[object, int] = {}
         self.graph: CompiledGraph | None = None
 
@@ -72,12 +71,13 @@ class CompiledModel:
         first_time = self.graph is None
         for row, key in enumerate(keys):
             if key not in self.variant_of:
-                self.variant_of[key] = len(self.traces)
+                # a new target value joins the replay as one more variant; its graph is not kept
                 trace = self._trace(X[row], y[row])
-                self.traces.append(trace)
-                # a new variant joins the replay as it is; only the first few need the whole rebuilt
-                if self.graph is None or not self.graph.add(trace):
-                    self.graph = CompiledGraph(self.traces)
+                if self.graph is None:
+                    self.graph = CompiledGraph([trace])
+                else:
+                    self.graph.add(trace)
+                self.variant_of[key] = self.graph.variants - 1
         if first_time:
             self._check_mean_of_samples(X, y)
         return np.array([self.variant_of[key] for key in keys], dtype=int)

@@ -204,23 +204,36 @@ def test_variants_added_one_by_one_replay_like_all_traced_at_once():
     traces = _three_class_traces(w)
     X, y = np.array([[0.3], [-1.2], [2.0], [0.7], [-0.1]]), np.array([2, 0, 1, 2, 0])
     grown = CompiledGraph(traces[:1])
-    assert grown.add(traces[1]) and grown.add(traces[2]) and grown.variants == 3
+    grown.add(traces[1])
+    grown.add(traces[2])
+    assert grown.variants == 3
     whole = _loss_and_grads(CompiledGraph(traces), w, X, y)
     assert _loss_and_grads(grown, w, X, y) == whole
 
 
-def test_adding_a_variant_that_unshares_a_leaf_changes_nothing_and_says_so():
-    """With one variant every leaf looks shared; a second trace with a leaf of its own needs a rebuild."""
+def test_a_leaf_that_only_looked_shared_becomes_a_traced_number_when_a_variant_is_added():
+    """With one variant every leaf looks shared; a second trace with a target leaf of its own unshares it."""
     w = Value(0.5, "w")
     traces = []
-    for target in (1.0, -1.0):
+    for target in (1.0, -1.0, 3.0):
         x = Value(0.1, "x")
         traces.append(Trace([x], [(w * x - Value(target, "t")) ** 2]))  # t: a new Value per trace
-    one = CompiledGraph(traces[:1])
-    assert len(one.shared) == 2  # w and t, as far as one trace can tell
-    assert not one.add(traces[1])
-    assert one.variants == 1 and len(one.shared) == 2
-    assert len(CompiledGraph(traces).shared) == 1
+    grown = CompiledGraph(traces[:1])
+    assert len(grown.shared) == 2  # w and t, as far as one trace can tell
+    grown.add(traces[1])
+    grown.add(traces[2])
+    assert grown.shared == [w]
+    X, y = np.array([[0.3], [-1.2], [2.0], [0.7]]), np.array([2, 0, 1, 0])
+    results = []
+    for graph in (grown, CompiledGraph(traces)):
+        w.grad = None
+        replay = graph.forward(X, y)
+        replay.backward()
+        results.append((replay.output().tolist(), w.grad))
+    assert results[0] == results[1]
+    assert results[0][0] == pytest.approx(
+        [(0.5 * x - t) ** 2 for x, t in zip(X[:, 0], [3.0, 1.0, -1.0, 1.0])]
+    )
 
 
 def test_an_added_variant_of_another_shape_is_refused_naming_the_node():

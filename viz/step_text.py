@@ -18,6 +18,7 @@ from viz.text import MINUS, format_number
 __all__ = ["number", "signed", "node_names", "forward_formula", "local_formula", "partial", "wrap"]
 
 _MAX_NAME = 22
+_OPERATORS = "+-*/^·×÷"
 
 
 def number(x: float, digits: int = 3) -> str:
@@ -50,9 +51,11 @@ def wrap(name: str) -> str:
     """A name in parentheses when it is a compound expression: ``a + b`` → ``(a + b)``.
 
     ``(x1 · w1) + (x2 · w2)`` is compound too: its first parenthesis closes before its end;
-    so is a negative number, or ``−1.000^2`` would read as −(1.000²).
+    so is a label such as ``x1*w1`` (``∂x1*w1/∂w1`` reads as ∂x1 · w1/∂w1) and a negative
+    number (``−1.000^2`` would read as −(1.000²)).
     """
-    simple = (" " not in name and not name.startswith(("-", MINUS))) or _enclosed(name)
+    operator = any(char in name for char in _OPERATORS) or name.startswith(("-", MINUS))
+    simple = (" " not in name and not operator) or _enclosed(name)
     return name if simple else f"({name})"
 
 
@@ -78,15 +81,15 @@ def _expression(node: Value, operands: list[str]) -> str:
 
 def _fill(template: str, slots: dict[str, str]) -> str:
     """``template`` with each operand letter ``a``, ``b`` replaced by its text, parenthesised
-    where it is compound, except where the template already has it in parentheses (``tanh(a)``)."""
+    where it is compound, except where the template already has it in parentheses (``tanh(a)``)
+    and for a number that opens the formula (``−6.000 + 6.881``, but ``(−1.000)^2``)."""
 
     def operand(match: re.Match) -> str:
         text = slots[match.group()]
-        bracketed = (
-            template[match.start() - 1 : match.start()] == "("
-            and template[match.end() : match.end() + 1] == ")"
-        )
-        return text if bracketed else wrap(text)
+        after = template[match.end() : match.end() + 1]
+        bracketed = template[match.start() - 1 : match.start()] == "(" and after == ")"
+        leading_number = match.start() == 0 and after != "^" and _is_number(text)
+        return text if bracketed or leading_number else wrap(text)
 
     return re.sub(r"\b[ab]\b", operand, template)
 

@@ -100,7 +100,7 @@ def test_backward_shows_each_final_grad_and_its_contributions(page, pages):
     page.press("Home")
     x1w1 = next(i for i, n in nodes.items() if n.label == "x1*w1")
     page.press("ArrowRight", order.index(x1w1) + 1)  # x1*w1 pushes into x1 and w1
-    assert "Δ(w1) += ∂x1*w1/∂w1 · Δ(x1*w1) = 2.000 × 0.500 = 1.000" in page.panel()
+    assert "Δ(w1) += ∂(x1*w1)/∂w1 · Δ(x1*w1) = 2.000 × 0.500 = 1.000" in page.panel()
 
 
 def test_accumulating_nodes_look_different_from_final_ones(page, pages):

@@ -80,7 +80,7 @@ def test_backward_formula_writes_the_contribution_with_its_numbers():
     o = neuron()
     steps = step(o).data["timelines"]["backward"]
     lines = [text for s in steps for _, text in s["lines"]]
-    assert "Δ(w1) += ∂x1*w1/∂w1 · Δ(x1*w1) = 2.000 × 0.500 = 1.000" in lines
+    assert "Δ(w1) += ∂(x1*w1)/∂w1 · Δ(x1*w1) = 2.000 × 0.500 = 1.000" in lines
     assert "Δ(o) = ∂o/∂o = 1.000   (the seed)" in lines
 
 
@@ -356,3 +356,17 @@ def test_a_quiz_question_points_at_the_edges_its_answer_is_gathered_from():
             assert len(question["trail"]) == 1
             (edge,) = question["trail"]
             assert f'id="{edge}"' in stepper.svg()  # drawn, carrying x_i and labelled w_i
+
+
+def test_formulas_parenthesise_where_precedence_needs_it_and_nowhere_else():
+    x1, w1 = Value(2.0, "x1"), Value(-3.0, "w1")
+    x1w1 = x1 * w1
+    x1w1.label = "x1*w1"
+    q = (x1 + w1) ** 2 - x1w1
+    q.label = "q"
+    forward = step(q).data["timelines"]["forward"]
+    lines = [text for s in forward for _, text in s["lines"]]
+    assert "x1 + w1 = 2.000 + (−3.000) = −1.000" in lines
+    assert "(x1 + w1)^2 = (−1.000)^2 = 1.000" in lines
+    assert "q = ((x1 + w1)^2) − (x1*w1) = 1.000 − (−6.000) = 7.000" in lines
+    assert "∂q/∂(x1*w1) = −1.000" in lines

@@ -91,7 +91,9 @@ def _backward_lines(
 ) -> list[list[str]]:
     node, name = record.node, graph.names[record.node]
     if node is graph.root:
-        lines = [line("formula", f"Δ({name}) = ∂{name}/∂{name} = {number(record.grad, digits)}   (the seed)")]
+        lines = [
+            line("formula", f"Δ({name}) = {partial(name, name)} = {number(record.grad, digits)}   (the seed)")
+        ]
     else:
         amounts = received.get(node, [])
         total = " + ".join(number(a, digits) for a in amounts)
@@ -206,9 +208,9 @@ def quiz_timeline(graph: StepGraph, backward: list[Step], digits: int) -> tuple[
         answer = record["values"]["grad"]
         is_seed = node is graph.root
         question = (
-            f"What is Δ({name}) = ∂{graph.names[graph.root]}/∂{name}?"
+            f"What is Δ({name}) = {partial(graph.names[graph.root], name)}?"
             if not is_seed
-            else f"Start: what is Δ({name}) = ∂{name}/∂{name}?"
+            else f"Start: what is Δ({name}) = {partial(name, name)}?"
         )
         hint = "Δ(h_r) = Σ over its children h of ∂h/∂h_r · Δ(h)" if not is_seed else "the seed of backward"
         if isinstance(node, Constant):

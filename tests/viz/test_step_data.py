@@ -370,3 +370,19 @@ def test_formulas_parenthesise_where_precedence_needs_it_and_nowhere_else():
     assert "(x1 + w1)^2 = (−1.000)^2 = 1.000" in lines
     assert "q = ((x1 + w1)^2) − (x1*w1) = 1.000 − (−6.000) = 7.000" in lines
     assert "∂q/∂(x1*w1) = −1.000" in lines
+
+
+def test_quiz_questions_and_the_seed_parenthesise_a_compound_name():
+    x1, w1, x2, w2 = Value(2.0, "x1"), Value(-3.0, "w1"), Value(0.0, "x2"), Value(1.0, "w2")
+    out = x1 * w1 + x2 * w2
+    data = step(out).data
+    questions = [q["lines"][0][1] for q in data["timelines"]["quiz"]]
+    assert (
+        questions[0]
+        == "Start: what is Δ((x1 · w1) + (x2 · w2)) = ∂((x1 · w1) + (x2 · w2))/∂((x1 · w1) + (x2 · w2))?"
+    )
+    assert "What is Δ(x1 · w1) = ∂((x1 · w1) + (x2 · w2))/∂(x1 · w1)?" in questions
+    seed = data["timelines"]["backward"][0]["lines"][0][1]
+    assert seed.startswith(
+        "Δ((x1 · w1) + (x2 · w2)) = ∂((x1 · w1) + (x2 · w2))/∂((x1 · w1) + (x2 · w2)) = 1.000"
+    )

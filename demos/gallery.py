@@ -1,7 +1,10 @@
 """``index.html``: a gallery of every SVG, PNG and HTML file in the output folder.
 
 Generic: whatever any demo wrote appears, images inline (SVG preferred over a PNG of
-the same name, which is linked), pages as links. File names are escaped.
+the same name, which is linked), pages as links. Outputs are grouped the way a
+lecture uses them: interactive step-through pages first (their picture opens the
+page), then the lecture notes' figures, other diagrams, and plots. File names are
+escaped.
 """
 
 from __future__ import annotations
@@ -17,6 +20,23 @@ __all__ = ["write_gallery", "main"]
 SHOWN = (".svg", ".png", ".html")
 
 
+SECTIONS = (
+    ("pages", "Step through backprop (interactive pages)"),
+    ("figures", "Figures of the lecture notes"),
+    ("diagrams", "Diagrams"),
+    ("plots", "Plots"),
+)
+
+
+def _section(stem: str, files: dict[str, Path]) -> str:
+    """Which section an output belongs to, from its files and name."""
+    if ".html" in files:
+        return "pages"
+    if stem.startswith("figure_"):
+        return "figures"
+    return "diagrams" if ".svg" in files else "plots"
+
+
 def _entry(stem: str, files: dict[str, Path]) -> str:
     title = html.escape(stem)
     links = " · ".join(
@@ -24,8 +44,9 @@ def _entry(stem: str, files: dict[str, Path]) -> str:
         for _, path in sorted(files.items())
     )
     image = files.get(".svg") or files.get(".png")
+    opens = files.get(".html") or image
     body = (
-        f'<a href="{quote(image.name)}"><img src="{quote(image.name)}" alt="{title}" loading="lazy"></a>'
+        f'<a href="{quote(opens.name)}"><img src="{quote(image.name)}" alt="{title}" loading="lazy"></a>'
         if image
         else ""
     )
@@ -43,7 +64,17 @@ def write_gallery(out: Path) -> Path:
             and not path.name.startswith(".")
         ):
             groups.setdefault(path.stem, {})[path.suffix.lower()] = path
-    entries = "\n".join(_entry(stem, files) for stem, files in groups.items())
+    sections = []
+    for key, heading in SECTIONS:
+        entries = [_entry(stem, files) for stem, files in groups.items() if _section(stem, files) == key]
+        if entries:
+            sections.append(f'<h2 id="{key}">{heading}</h2>\n' + "\n".join(entries))
+    contents = " · ".join(
+        f'<a href="#{key}">{heading}</a>'
+        for key, heading in SECTIONS
+        if any(_section(stem, files) == key for stem, files in groups.items())
+    )
+    entries = "\n".join(sections)
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>pathgrad demos</title>
 <style>
@@ -53,7 +84,7 @@ img {{ max-width: 100%; max-height: 80vh; }}
 figcaption {{ font-size: 1.2em; margin-top: .5em; }}
 </style></head>
 <body><h1>pathgrad demos</h1>
-<p>{len(groups)} outputs in this folder.</p>
+<p>{len(groups)} outputs in this folder: {contents}</p>
 {entries}
 </body></html>
 """

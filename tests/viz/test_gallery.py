@@ -28,10 +28,24 @@ def test_gallery_lists_every_output_and_escapes_names(tmp_path: Path):
     page = write_gallery(tmp_path).read_text(encoding="utf-8")
     links = Links()
     links.feed(page)
-    assert set(links.hrefs) == {"a.svg", "a.png", "b.png", "page.html", "odd%20%3C%26%22%3E.svg"}
-    assert links.images == ["a.svg", "b.png", "odd%20%3C%26%22%3E.svg"]  # SVG preferred to PNG
+    files = {href for href in links.hrefs if not href.startswith("#")}
+    assert files == {"a.svg", "a.png", "b.png", "page.html", "odd%20%3C%26%22%3E.svg"}
+    assert sorted(links.images) == ["a.svg", "b.png", "odd%20%3C%26%22%3E.svg"]  # SVG preferred to PNG
     assert "notes.txt" not in page and ".hidden" not in page and "index.html" not in links.hrefs
     assert "odd &lt;&amp;&quot;&gt;" in page
+
+
+def test_gallery_puts_step_pages_first_then_figures_and_a_page_opens_from_its_picture(tmp_path: Path):
+    for name in ("moons.png", "neuron.svg", "figure_a.svg", "step_neuron.svg", "step_neuron.html"):
+        (tmp_path / name).write_text("x")
+    page = write_gallery(tmp_path).read_text(encoding="utf-8")
+    headings = [page.index(f'<h2 id="{key}">') for key in ("pages", "figures", "diagrams", "plots")]
+    assert headings == sorted(headings)
+    order = [
+        page.index(f'src="{name}"') for name in ("step_neuron.svg", "figure_a.svg", "neuron.svg", "moons.png")
+    ]
+    assert order == sorted(order)
+    assert '<a href="step_neuron.html"><img src="step_neuron.svg"' in page
 
 
 def test_lecture_figures_demo_writes_svg_and_png(tmp_path: Path):

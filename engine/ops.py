@@ -418,11 +418,15 @@ ABS = register(
 
 
 def _sum(*xs: float):
-    return math.fsum(xs), (1.0,) * len(xs)
+    """Σ a_i, added left to right (the batch version adds in the same order, so both agree bit for bit)."""
+    return sum(xs, 0.0), (1.0,) * len(xs)
 
 
 def _sum_batch(xs: np.ndarray):
-    return xs.sum(axis=0), np.ones((len(xs), 1))
+    total = np.zeros_like(xs[0])
+    for row in xs:  # row by row, the scalar order; numpy's own sum may pair terms differently
+        total += row
+    return total, np.ones((len(xs), 1))
 
 
 def _linear(*xs: float):

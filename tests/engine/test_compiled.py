@@ -36,6 +36,12 @@ def test_batch_version_equals_the_scalar_op_on_every_column(case):
         assert local[:, sample].tolist() == pytest.approx(list(want_local), rel=RTOL, abs=1e-15)
 
 
+@pytest.mark.parametrize("terms", [(1.0, 1e-300, -1.0), (1e16, 1.0, -1e16), (0.1, 0.2, 0.3)])
+def test_batch_sum_adds_in_the_scalar_order_so_cancellation_agrees(terms):
+    out, _ = ops.SUM.evaluate_batch(np.array(terms)[:, np.newaxis])
+    assert out[0] == ops.SUM.evaluate(*terms)[0]
+
+
 @pytest.mark.parametrize(
     "family",
     [ops.softmax_output, ops.log_softmax_output, ops.cross_entropy_loss],

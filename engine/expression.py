@@ -1,9 +1,12 @@
 """A small expression language that builds ``Value`` graphs, parsed with a whitelist.
 
     parse("tanh(x1*w1 + x2*w2 + b)", at={"x1": 2, "x2": 0, "w1": -3, "w2": 1, "b": 6.88})
+    parse("n = x1*w1 + x2*w2 + b; o = tanh(n)", at=...)     # named steps label inner nodes
 
 Grammar (Python's precedence; ``**`` binds tighter than unary minus and is right-associative):
 
+    program    := (NAME "=" expression END)* expression END?
+    END        := ";" | a line break outside parentheses
     expression := term (("+" | "-") term)*
     term       := unary (("*" | "/") unary)*
     unary      := ("-" | "+") unary | power
@@ -15,9 +18,12 @@ called names are the functions of ``engine.FUNCTIONS`` (``tanh``, ``exp``, ``pow
 A subexpression written twice is one node used twice, as in the lecture's two-path
 example y = z = f(w): ``cos(w**2) * sin(w**2)`` has one ``w**2`` node feeding both
 ``cos`` and ``sin``, so the two chain-rule paths split after f, not at w.
-A constant exponent (``x**2``, ``x**-1``) uses the op ``**n``; a Value exponent uses
-``pow``. Nothing is ever passed to ``eval``: text that is not in the grammar is an
-``ExpressionError`` naming the column. Input is bounded in length and nesting depth.
+A step ``n = ...`` names the node it builds, so diagrams and the step-through show the
+lecture's names for inner nodes (a name is assigned once and may not also be given a
+value). A constant exponent (``x**2``, ``x**-1``) uses the op ``**n``; a Value exponent
+uses ``pow``. Nothing is ever passed to ``eval``: text that is not in the grammar is an
+``ExpressionError`` naming the line (for text of several lines) and the column. Input is
+bounded in length and nesting depth.
 """
 
 from __future__ import annotations
@@ -40,28 +46,35 @@ MAX_DEPTH = 100
 """Deepest nesting of parentheses, calls and unary operators accepted."""
 
 _TOKEN = re.compile(
-    r"""(?P<space>\s+)
+    r"""(?P<newline>\r?\n)
+      | (?P<space>[ \t\r\f\v]+)
       | (?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
       | (?P<name>[A-Za-z_][A-Za-z0-9_]*)
-      | (?P<op>\*\*|[-+*/(),])""",
+      | (?P<op>\*\*|[-+*/(),=;])""",
     re.VERBOSE,
 )
 
 
 class ExpressionError(ValueError):
-    """The expression is not valid; ``column`` (1-based) says where."""
+    """The expression is not valid; ``line`` and ``column`` (1-based) say where."""
 
-    def __init__(self, message: str, text: str, column: int) -> None:
-        self.column = column
+    def __init__(self, message: str, text: str, position: int) -> None:
+        """``position`` is 1-based in the whole text; the message names its line and column."""
+        start = text.rfind("\n", 0, max(position - 1, 0)) + 1
+        end = text.find("\n", start)
+        line_text = text[start:] if end < 0 else text[start:end]
         self.text = text
-        shown = text if len(text) <= 120 else text[:120] + "…"
-        caret = " " * (column - 1) + "^" if column <= 121 else ""
-        super().__init__(f"column {column}: {message}\n  {shown}\n  {caret}")
+        self.line = text.count("\n", 0, start) + 1
+        self.column = position - start
+        where = f"line {self.line}, column {self.column}" if "\n" in text else f"column {self.column}"
+        shown = line_text if len(line_text) <= 120 else line_text[:120] + "…"
+        caret = " " * (self.column - 1) + "^" if self.column <= 121 else ""
+        super().__init__(f"{where}: {message}\n  {shown}\n  {caret}")
 
 
 @dataclass(frozen=True)
 class _Token:
-    kind: str  # "number", "name", "op", "end"
+    kind: str  # "number", "name", "op", "end" ("op" includes the step separator ";")
     text: str
     column: int
 
@@ -69,12 +82,17 @@ class _Token:
 def _tokens(text: str) -> list[_Token]:
     found = []
     position = 0
+    depth = 0  # a line break inside parentheses continues the expression
     while position < len(text):
         match = _TOKEN.match(text, position)
         if match is None:
             raise ExpressionError(f"unexpected character {text[position]!r}", text, position + 1)
-        if match.lastgroup != "space":
-            found.append(_Token(match.lastgroup, match.group(), position + 1))
+        kind, word = match.lastgroup, match.group()
+        depth += {"(": 1, ")": -1}.get(word, 0) if kind == "op" else 0
+        if kind == "newline" and depth <= 0:
+            found.append(_Token("op", ";", position + 1))
+        elif kind not in ("space", "newline"):
+            found.append(_Token(kind, word, position + 1))
         position = match.end()
     found.append(_Token("end", "", len(text) + 1))
     return found
@@ -90,6 +108,7 @@ class _Parser:
         self.depth = 0
         self.at = at
         self.leaves: dict[str, Value] = {}
+        self.steps: dict[str, Value] = {}  # names given by "name = expression"
         self.built: dict[tuple, Value] = {}  # (op, operands) → the node, so repeats share it
 
     def error(self, message: str, token: _Token | None = None) -> ExpressionError:
@@ -116,6 +135,46 @@ class _Parser:
             raise self.error(f"nested more than {MAX_DEPTH} levels deep", token)
 
     # ------------------------------------------------------------- grammar
+
+    def program(self) -> Value | float:
+        """Named steps, each ended by ";" or a line break, then the output expression."""
+        self.separators()
+        if self.peek().kind == "end":
+            raise self.error("the expression is empty")
+        while self.peek().kind == "name" and self.tokens[self.index + 1].text == "=":
+            self.step()
+            if self.peek().kind == "end":
+                raise self.error("the last line names a step; end with the expression to compute")
+        result = self.expression()
+        self.separators()
+        if self.peek().kind != "end":
+            raise self.error(f"unexpected {self.peek().text!r} after a complete expression")
+        return result
+
+    def separators(self) -> None:
+        while self.peek().kind == "op" and self.peek().text == ";":
+            self.take()
+
+    def step(self) -> None:
+        """name = expression: the node gets the name as its label, and the name means it from here on."""
+        name = self.take()
+        self.expect("=")
+        if name.text in FUNCTIONS:
+            raise self.error(f"{name.text!r} is a function and cannot name a step", name)
+        if name.text in self.at:
+            raise self.error(f"{name.text!r} is given a value and also assigned here; use another name", name)
+        if name.text in self.steps:
+            raise self.error(f"{name.text!r} is assigned twice", name)
+        value = self.expression()
+        if isinstance(value, float):
+            value = Value(value, name.text)
+        elif not value.label:
+            value.label = name.text
+        self.steps[name.text] = value
+        if self.peek().kind != "end":
+            if self.peek().text != ";":
+                raise self.error(f"expected ';' or a new line after the step {name.text!r}")
+            self.separators()
 
     def expression(self) -> Value | float:
         return self.left_associative(self.term, {"+": ops.ADD, "-": ops.SUB})
@@ -197,6 +256,8 @@ class _Parser:
 
     def variable(self, token: _Token) -> Value:
         name = token.text
+        if name in self.steps:
+            return self.steps[name]
         if name in FUNCTIONS:
             raise self.error(f"{name!r} is a function: call it as {name}(...)", token)
         if name not in self.at:
@@ -254,20 +315,24 @@ def parse(text: str, at: Mapping[str, float] | None = None) -> Value:
         raise ExpressionError(
             f"the expression is {len(text)} characters long; the limit is {MAX_LENGTH}", text, MAX_LENGTH + 1
         )
-    parser = _Parser(text, at or {})
-    if parser.peek().kind == "end":
-        raise parser.error("the expression is empty")
-    result = parser.expression()
-    if parser.peek().kind != "end":
-        raise parser.error(f"unexpected {parser.peek().text!r} after a complete expression")
+    result = _Parser(text, at or {}).program()
     return result if isinstance(result, Value) else Value(result)
 
 
 def names_in(text: str) -> list[str]:
-    """The variable names ``text`` uses (not function names), in order of first use."""
+    """The variable names ``text`` needs values for, in order of first use.
+
+    Function names and the names that steps assign (``n`` in ``n = x*w; tanh(n)``) are not
+    among them.
+    """
     tokens = _tokens(text[: MAX_LENGTH + 1])
     found: dict[str, None] = {}
+    assigned: set[str] = set()
     for token, after in zip(tokens, tokens[1:]):
-        if token.kind == "name" and not (after.kind == "op" and after.text == "("):
+        if token.kind != "name" or (after.kind == "op" and after.text == "("):
+            continue
+        if after.kind == "op" and after.text == "=":
+            assigned.add(token.text)
+        elif token.text not in assigned:
             found.setdefault(token.text)
     return list(found)

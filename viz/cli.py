@@ -49,7 +49,11 @@ class Command:
 
 def add_expression_arguments(parser: argparse.ArgumentParser) -> None:
     """EXPR and ``--at NAME=VALUE ...``, shared by every subcommand that reads an expression."""
-    parser.add_argument("expression", metavar="EXPR", help="e.g. 'tanh(x1*w1 + x2*w2 + b)'")
+    parser.add_argument(
+        "expression",
+        metavar="EXPR",
+        help="e.g. 'tanh(x1*w1 + x2*w2 + b)'; steps such as 'n = x1*w1 + b; tanh(n)' name inner nodes",
+    )
     parser.add_argument(
         "--at",
         nargs="+",
@@ -256,6 +260,7 @@ DRAW_EXAMPLES = """examples:
   pathgrad draw "tanh(x1*w1 + x2*w2 + b)" --at x1=2 x2=0 w1=-3 w2=1 b=6.8814 -o neuron.svg
   pathgrad draw "cos(w**2) * sin(w**2)" --at w=0.5 --highlight w -o two_paths.png
   pathgrad draw "x*y + exp(x)" --at x=1 y=2 --formulas --theme print -o graph.pdf
+  pathgrad draw "n = x1*w1 + x2*w2 + b; o = tanh(n); o" --at x1=2 x2=0 w1=-3 w2=1 b=6.8814 -o named.svg
 """
 
 PATHS_EXAMPLES = """examples:

@@ -103,7 +103,11 @@ def test_constant_exponent_is_power_and_value_exponent_is_pow():
         ("__import__(x)", 1, "unknown function '__import__'"),
         ("x.real", 2, "unexpected character '.'"),
         ("[x]", 1, "unexpected character '['"),
-        ("x = 1", 3, "unexpected character '='"),
+        ("x = 1", 1, "'x' is given a value and also assigned here"),
+        ("n = x * 2", 10, "the last line names a step"),
+        ("n = x; n = y; n", 8, "'n' is assigned twice"),
+        ("tanh = x; tanh", 1, "is a function and cannot name a step"),
+        ("n = x y", 7, "expected ';' or a new line after the step 'n'"),
     ],
 )
 def test_errors_point_at_the_column(text: str, column: int, message: str):
@@ -161,3 +165,39 @@ def test_random_expressions_agree_with_python_and_central_differences(text: str)
         up = eval(text, {"__builtins__": {}}, {**namespace, name: values[name] + h})
         down = eval(text, {"__builtins__": {}}, {**namespace, name: values[name] - h})
         assert leaf.grad == pytest.approx((up - down) / (2 * h), rel=1e-5, abs=1e-6)
+
+
+def test_named_steps_label_inner_nodes_and_compute_the_same_graph():
+    at = {"x1": 2.0, "x2": 0.0, "w1": -3.0, "w2": 1.0, "b": 6.8813735870195432}
+    stepped = parse("n = x1*w1 + x2*w2 + b\no = tanh(n)\no", at)
+    plain = parse("tanh(x1*w1 + x2*w2 + b)", at)
+    assert stepped.label == "o" and stepped.parents[0].label == "n"
+    assert stepped.data == plain.data
+    stepped.backward()
+    plain.backward()
+    leaves = {v.label: v.grad for v in topological_order(stepped) if v.is_leaf}
+    assert leaves == {v.label: v.grad for v in topological_order(plain) if v.is_leaf}
+    assert names_in("n = x1*w1 + b; o = tanh(n); o") == ["x1", "w1", "b"]
+
+
+def test_steps_end_with_semicolons_or_line_breaks_but_not_inside_parentheses():
+    at = {"x": 0.5, "w": 2.0}
+    a = parse("y = x * w;  tanh(y);", at)
+    b = parse("\ny = x * w\n\ntanh(\n  y\n)\n", at)
+    assert a.data == b.data == pytest.approx(math.tanh(1.0))
+    assert a.parents[0].label == b.parents[0].label == "y"
+
+
+def test_a_constant_step_is_a_named_leaf():
+    out = parse("k = 2 * 3; k * x", {"x": 1.5})
+    assert out.data == 9.0
+    assert [p.label for p in out.parents] == ["k", "x"]
+
+
+def test_errors_in_text_of_several_lines_name_the_line():
+    with pytest.raises(ExpressionError) as caught:
+        parse("n = x * 2\no = tanh(n +)\no", {"x": 1.0})
+    assert (caught.value.line, caught.value.column) == (2, 13)
+    message = str(caught.value)
+    assert message.startswith("line 2, column 13: expected a number")
+    assert message.splitlines()[1:] == ["  o = tanh(n +)", "  " + " " * 12 + "^"]

@@ -142,3 +142,17 @@ def test_draw_collapses_a_neuron_written_with_linear(tmp_path: Path):
     shown = target.read_text(encoding="utf-8")
     assert "δ = ∂L/∂a" in shown and "Δ = ∂L/∂h" in shown
     assert "0.7071" in shown and "0.5000" in shown  # h and δ = 1 − h²
+
+
+def test_named_steps_name_the_inner_nodes_on_every_path():
+    result = pathgrad("paths", "n = x1*w1 + x2*w2 + b; o = tanh(n); o", *NEURON[1:], "--wrt", "w1")
+    assert result.returncode == 0, result.stderr
+    assert "w1 → × → + → n → o" in result.stdout
+
+
+def test_an_error_on_the_second_line_names_the_line_and_writes_nothing(tmp_path: Path):
+    target = tmp_path / "named.svg"
+    result = pathgrad("draw", "n = x1*w1 + x2*w2 + b\no = tanh(n +)\no", *NEURON[1:], "-o", str(target))
+    assert result.returncode == 2
+    assert "line 2, column 13: expected a number" in result.stderr
+    assert not target.exists()

@@ -57,7 +57,7 @@ def _dot_source(
 ) -> str:
     lines = [
         "digraph stepper {",
-        f"  graph [rankdir={rankdir}, nodesep=0.18, ranksep=0.4, margin=0];",
+        f"  graph [rankdir={rankdir}, nodesep=0.18, ranksep=0.4, margin=0, ordering=out];",
         '  node [shape=box, fixedsize=true, label=""];',
         f'  edge [fontname="Courier", fontsize={EDGE_FONT:g}, arrowsize=1];',
     ]

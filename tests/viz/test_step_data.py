@@ -386,3 +386,13 @@ def test_quiz_questions_and_the_seed_parenthesise_a_compound_name():
     assert seed.startswith(
         "Δ((x1 · w1) + (x2 · w2)) = ∂((x1 · w1) + (x2 · w2))/∂((x1 · w1) + (x2 · w2)) = 1.000"
     )
+
+
+def test_neurons_of_a_layer_are_drawn_in_their_order():
+    from demos.steppers import mlp_loss
+
+    svg = step(mlp_loss(), view="neuron").svg()
+    boxes = dict(re.findall(r'data-name="(L\d\.N\d)">\s*<title>[^<]*</title>\s*<rect x="([-\d.]+)"', svg))
+    for layer in ("L1", "L2"):
+        xs = [float(boxes[f"{layer}.N{k}"]) for k in range(1, 5)]
+        assert xs == sorted(xs), f"{layer}'s neurons are drawn out of order: {xs}"

@@ -30,13 +30,22 @@ FIGURE_SPACE = "\u2007"  # as wide as a digit, and SVG does not collapse it
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
+_FIXED_POINT = re.compile(r"\.(\d+)f")
+
+
 def format_number(value: float | None, spec: str = ".4f") -> str:
     """``value`` formatted with ``spec`` (``".4f"``, ``".3g"`` ...), minus as U+2212; None → "not computed".
 
-    Negative zero reads ``0.0000``.
+    Negative zero reads ``0.0000``. With a fixed-point spec ``.Nf``, a non-zero number that
+    would show as zero (|x| < 10⁻ᴺ, a vanishing gradient) or that is 10⁶ or more is written
+    in scientific notation with N significant digits instead (``2.458e−05``), so a
+    diagram never shows a real gradient as 0.
     """
     if value is None:
         return NOT_COMPUTED
+    fixed = _FIXED_POINT.fullmatch(spec)
+    if fixed and value != 0 and not (10.0 ** -int(fixed.group(1)) <= abs(value) < 1e6):
+        spec = f".{max(int(fixed.group(1)) - 1, 0)}e"
     try:
         text = format(value + 0.0, spec)
     except (ValueError, TypeError) as error:

@@ -223,3 +223,29 @@ def test_highlighting_a_node_of_another_graph_names_it():
     out = x * 2.0
     with pytest.raises(ValueError, match="highlight: the node 'stranger' is not part of the graph"):
         draw(out, highlight=Value(3.0, "stranger"))
+
+
+def test_a_vanishing_gradient_is_shown_not_rounded_to_zero():
+    # tanh saturates at −6: the local derivative 1 − tanh²(−6) ≈ 2.46e−5 would read 0.0000
+    x, w = Value(2.0, "x"), Value(-3.0, "w")
+    o = (x * w).tanh()
+    o.label = "o"
+    o.backward()
+    svg = parse(draw(o).svg())
+    shown = text(svg, field_id(node_id(1, "w"), "grad"))
+    assert "e" in shown and parse_number(shown) == pytest.approx(w.grad, rel=1e-3)
+    assert parse_number(text(svg, field_id(node_id(3, "o"), "data"))) == pytest.approx(o.data, abs=5e-5)
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (2.458e-5, "2.458e−05"),
+        (-2.458e-5, "−2.458e−05"),
+        (1234567.0, "1.235e+06"),
+        (0.5, "0.5000"),
+        (-0.0, "0.0000"),
+    ],
+)
+def test_fixed_point_numbers_switch_to_scientific_only_when_they_would_mislead(value, shown):
+    assert format_number(value) == shown

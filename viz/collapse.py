@@ -297,15 +297,21 @@ class _View:
                 if g.h != g.a
                 else cell("") + cell("")
             )
+            bias = self.model.node(g.bias)
             return (
                 self.caption(short)
+                + cell(self.number(bias.data), colour=self.theme.neutral if bias.kind == "constant" else None)
                 + self.value_cell(g.a, "data", f"a of {g.name}")
                 + self.value_cell(g.a, "grad", f"δ of {g.name}")
                 + h_cells
             )
 
+        # a = Wᵀx + b per unit; ∂L/∂b is the unit's δ, so b needs no gradient column of its own
         return self.rows_for(
-            items, f"{name} · {activation} · ℝ{superscript(len(groups))}", ["", "a", "δ", "h", "Δ"], cells
+            items,
+            f"{name} · {activation} · ℝ{superscript(len(groups))}",
+            ["", "b", "a", "δ", "h", "Δ"],
+            cells,
         )
 
     def matrix_edges(self, position: int, target: str, groups: list[GroupView], unit_of) -> list[str]:

@@ -118,3 +118,23 @@ def test_a_neuron_views_weight_edge_is_coloured_by_the_gradient_written_on_it():
     line = next(line for line in source.splitlines() if f'id="{edge_id(group.a, 3)}"' in line)
     assert f"∂L/∂w2 = {format_number(w2.grad)}" in line
     assert get_theme("projector").negative not in line  # blue like the positive number it carries
+
+
+def test_layer_view_shows_each_units_bias():
+    model, loss = trained_step()
+    for neuron in model.layers[1].neurons:
+        neuron.b.data = 0.125 * (1 + model.layers[1].neurons.index(neuron))
+    out = model([0.5, -1.5])
+    loss = (out - 1.0) ** 2
+    loss.backward()
+    svg = parse(draw(loss, collapse="layer").svg())
+    box = texts(svg, "layer_L2")
+    assert box[2:7] == ["b", "a", "δ", "h", "Δ"]
+    for row, neuron in zip(("N1", "N2"), model.layers[1].neurons):
+        start = box.index(row)
+        assert box[start + 1 : start + 4] == [
+            format_number(neuron.b.data),
+            format_number(neuron.a.data),
+            format_number(neuron.a.grad),  # δ, which is also ∂L/∂b
+        ]
+    assert format_number(0.125) in box and format_number(0.25) in box

@@ -24,10 +24,9 @@ _OPERATORS = "+-*/^·×÷"
 def number(x: float, digits: int = 3) -> str:
     """``x`` with ``digits`` decimals and a true minus sign (−), as a projector shows it.
 
-    Very large or very small non-zero numbers switch to scientific notation.
+    Very large or very small non-zero numbers switch to scientific notation (``format_number``).
     """
-    scientific = x != 0 and (abs(x) >= 1e6 or abs(x) < 10.0**-digits)
-    return format_number(x, f".{digits}{'e' if scientific else 'f'}")
+    return format_number(x, f".{digits}f")
 
 
 def signed(x: float, digits: int = 4) -> str:

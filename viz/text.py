@@ -38,14 +38,14 @@ def format_number(value: float | None, spec: str = ".4f") -> str:
 
     Negative zero reads ``0.0000``. With a fixed-point spec ``.Nf``, a non-zero number that
     would show as zero (|x| < 10⁻ᴺ, a vanishing gradient) or that is 10⁶ or more is written
-    in scientific notation with N significant digits instead (``2.458e−05``), so a
-    diagram never shows a real gradient as 0.
+    in scientific notation with N decimals instead (``.4f``: ``2.4580e−05``), so neither a
+    diagram nor a step page ever shows a real gradient as 0.
     """
     if value is None:
         return NOT_COMPUTED
     fixed = _FIXED_POINT.fullmatch(spec)
     if fixed and value != 0 and not (10.0 ** -int(fixed.group(1)) <= abs(value) < 1e6):
-        spec = f".{max(int(fixed.group(1)) - 1, 0)}e"
+        spec = f".{fixed.group(1)}e"
     try:
         text = format(value + 0.0, spec)
     except (ValueError, TypeError) as error:

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from demos.plots import save_report
-from nn import ACTIVATIONS, MLP
+from pathgrad.nn import ACTIVATIONS, MLP
 
 
 def closed_form_deltas(model: MLP) -> list[tuple[float, float, bool]]:

@@ -24,8 +24,8 @@ from pathlib import Path
 import numpy as np
 
 from demos.plots import plt, save_figure
-from nn import MLP, Adam, fit, linear_decay
-from nn.matrix import MatrixMLP
+from pathgrad.nn import MLP, Adam, fit, linear_decay
+from pathgrad.nn.matrix import MatrixMLP
 
 
 def principal_angles(A: np.ndarray, B: np.ndarray) -> np.ndarray:

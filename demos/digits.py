@@ -26,12 +26,12 @@ from pathlib import Path
 
 import numpy as np
 
-from engine import Value
-from nn import MLP, Adam, fit
-from nn.compiled import compiled_model
-from nn.datasets import train_test_split
-from nn.losses import softmax_cross_entropy
-from nn.metrics import argmax_accuracy
+from pathgrad.engine import Value
+from pathgrad.nn import MLP, Adam, fit
+from pathgrad.nn.compiled import compiled_model
+from pathgrad.nn.datasets import train_test_split
+from pathgrad.nn.losses import softmax_cross_entropy
+from pathgrad.nn.metrics import argmax_accuracy
 
 __all__ = ["load_digits", "main"]
 
@@ -157,7 +157,7 @@ def main(out: Path, quick: bool = False) -> dict:
     }
     loss = _sample_graph(model, X_test[index], int(y_test[index]))
     try:
-        from viz import draw
+        from pathgrad.viz import draw
 
         draw(loss, collapse="layer").save(out / "digits_sample_layers.png")
         draw(loss, collapse="neuron", fields=("label", "data", "grad"), max_nodes=10_000).save(

@@ -10,8 +10,8 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from engine import paths
-from viz.figures import FIGURES, two_paths_graph
+from pathgrad.engine import paths
+from pathgrad.viz.figures import FIGURES, two_paths_graph
 
 
 def main(out: Path, quick: bool = False) -> dict:

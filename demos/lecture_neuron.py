@@ -15,8 +15,8 @@ import math
 from pathlib import Path
 
 from demos.plots import save_report
-from engine import Value, gradcheck
-from nn import Neuron
+from pathgrad.engine import Value, gradcheck
+from pathgrad.nn import Neuron
 
 INPUTS = (2.0, 0.0)
 WEIGHTS = (-3.0, 1.0)

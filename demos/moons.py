@@ -18,9 +18,9 @@ from pathlib import Path
 import numpy as np
 
 from demos.plots import plt, save_figure
-from nn import MLP, SGD, datasets, fit, linear_decay
-from nn.matrix import MatrixMLP
-from nn.metrics import sign_accuracy
+from pathgrad.nn import MLP, SGD, datasets, fit, linear_decay
+from pathgrad.nn.matrix import MatrixMLP
+from pathgrad.nn.metrics import sign_accuracy
 
 
 def decision_boundary(model: MLP, X: np.ndarray, y: np.ndarray, steps: int, path: Path) -> Path:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from demos.plots import save_report
-from engine import Value, gradcheck, topological_order
+from pathgrad.engine import Value, gradcheck, topological_order
 
 
 def neuron(x1: Value, x2: Value, w1: Value, w2: Value, b: Value) -> Value:

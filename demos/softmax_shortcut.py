@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 
 from demos.plots import save_report
-from engine import Value, apply, count_edges, cross_entropy
-from engine.ops import SUM
+from pathgrad.engine import Value, apply, count_edges, cross_entropy
+from pathgrad.engine.ops import SUM
 
 
 def composed_cross_entropy(logits: list[Value], target: int) -> Value:

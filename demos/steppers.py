@@ -22,12 +22,12 @@ from pathlib import Path
 import numpy as np
 
 from demos.neuron_values import INPUTS, neuron
-from engine import Value
-from nn import MLP, SGD
-from nn.losses import mse
-from viz.figures import two_paths_graph
-from viz.step_training import training_stepper
-from viz.stepper import Stepper, step
+from pathgrad.engine import Value
+from pathgrad.nn import MLP, SGD
+from pathgrad.nn.losses import mse
+from pathgrad.viz.figures import two_paths_graph
+from pathgrad.viz.step_training import training_stepper
+from pathgrad.viz.stepper import Stepper, step
 
 XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 XOR_Y = np.array([-1.0, 1.0, 1.0, -1.0])

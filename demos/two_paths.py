@@ -17,8 +17,8 @@ import math
 from pathlib import Path
 
 from demos.plots import save_report
-from engine import count_paths, paths
-from viz.figures import two_paths_graph
+from pathgrad.engine import count_paths, paths
+from pathgrad.viz.figures import two_paths_graph
 
 
 def main(out: Path, quick: bool = False) -> dict:

@@ -19,8 +19,8 @@ from pathlib import Path
 import numpy as np
 
 from demos.plots import plt, save_figure
-from nn import MLP, Adam, datasets, fit, linear_decay
-from nn.matrix import MatrixMLP
+from pathgrad.nn import MLP, Adam, datasets, fit, linear_decay
+from pathgrad.nn.matrix import MatrixMLP
 
 
 def widened(narrow: MLP | None, width: int) -> MLP:

@@ -1,6 +1,6 @@
 """pathgrad's engine: scalar ``Value`` nodes and reverse-mode dynamic programming.
 
->>> from engine import Value
+>>> from pathgrad.engine import Value
 >>> x, w = Value(2.0, "x"), Value(-3.0, "w")
 >>> y = (x * w).tanh()
 >>> y.backward()
@@ -8,8 +8,8 @@
 0.019732
 """
 
-from engine.check import GradcheckReport, gradcheck
-from engine.graph import (
+from .check import GradcheckReport, gradcheck
+from .graph import (
     BackwardStep,
     Contribution,
     Path,
@@ -22,9 +22,9 @@ from engine.graph import (
     paths,
     topological_order,
 )
-from engine.ops import FUNCTIONS, OPS, DomainError, Op
-from engine.value import Constant, Value, apply
-from engine.vector import cross_entropy, log_softmax, logsumexp, softmax
+from .ops import FUNCTIONS, OPS, DomainError, Op
+from .value import Constant, Value, apply
+from .vector import cross_entropy, log_softmax, logsumexp, softmax
 
 __all__ = [
     "Value",

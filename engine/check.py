@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from engine.graph import backward
-from engine.value import Number, Value
+from .graph import backward
+from .value import Number, Value
 
 __all__ = ["gradcheck", "GradcheckReport", "GradcheckRow"]
 

@@ -34,9 +34,9 @@ from operator import attrgetter
 
 import numpy as np
 
-from engine.graph import topological_order
-from engine.ops import DomainError, Op
-from engine.value import Constant, Value
+from .graph import topological_order
+from .ops import DomainError, Op
+from .value import Constant, Value
 
 __all__ = ["Trace", "CompiledGraph", "Replay"]
 

@@ -33,9 +33,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from engine import ops
-from engine.ops import FUNCTIONS
-from engine.value import Value, apply
+from . import ops
+from .ops import FUNCTIONS
+from .value import Value, apply
 
 __all__ = ["parse", "ExpressionError", "MAX_LENGTH", "MAX_DEPTH", "names_in"]
 

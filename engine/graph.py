@@ -16,7 +16,7 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from engine.value import Value
+from .value import Value
 
 __all__ = [
     "topological_order",

@@ -18,8 +18,8 @@ from math import isfinite
 from numbers import Real
 from typing import Union
 
-from engine import ops
-from engine.ops import DomainError, Op
+from . import ops
+from .ops import DomainError, Op
 
 Number = int | float
 Operand = Union["Value", Number]  # noqa: UP007 (a forward reference)
@@ -184,7 +184,7 @@ class Value:
 
     def backward(self, grad: float = 1.0) -> None:
         """Fill ``grad`` of every node this one depends on with ∂self/∂node."""
-        from engine.graph import backward
+        from .graph import backward
 
         backward(self, grad)
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from engine import ops
-from engine.value import Operand, Value, apply
+from . import ops
+from .value import Operand, Value, apply
 
 __all__ = ["softmax", "log_softmax", "logsumexp", "cross_entropy", "target_index"]
 

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine import ops
-from engine.ops import Op
+from pathgrad.engine import ops
+from pathgrad.engine.ops import Op
 
 __all__ = ["Activation", "ACTIVATIONS", "get_activation"]
 

@@ -23,11 +23,12 @@ from collections.abc import Callable
 
 import numpy as np
 
-from engine import Value
-from engine.compiled import CompiledGraph, Replay, Trace
-from nn.module import Module
-from nn.optim import Optimizer
-from nn.training import BatchResult, Objective, register_engine
+from pathgrad.engine import Value
+from pathgrad.engine.compiled import CompiledGraph, Replay, Trace
+
+from .module import Module
+from .optim import Optimizer
+from .training import BatchResult, Objective, register_engine
 
 __all__ = ["CompiledModel", "compiled_step", "compiled_model", "add_l2"]
 

@@ -13,7 +13,7 @@ from numbers import Real
 
 import numpy as np
 
-from engine import Value
+from pathgrad.engine import Value
 
 __all__ = ["Inputs", "as_inputs"]
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from engine import Value
-from nn.activations import Activation
-from nn.inputs import Inputs, as_inputs
-from nn.module import Module
-from nn.neuron import Neuron
+from pathgrad.engine import Value
+
+from .activations import Activation
+from .inputs import Inputs, as_inputs
+from .module import Module
+from .neuron import Neuron
 
 __all__ = ["Layer"]
 

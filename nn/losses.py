@@ -23,8 +23,8 @@ from numbers import Real
 
 import numpy as np
 
-from engine import Value, apply, cross_entropy
-from engine.ops import LOGSUMEXP, SUM
+from pathgrad.engine import Value, apply, cross_entropy
+from pathgrad.engine.ops import LOGSUMEXP, SUM
 
 __all__ = [
     "mse",

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nn.activations import Activation
-from nn.mlp import MLP
+from .activations import Activation
+from .mlp import MLP
 
 __all__ = [
     "MatrixMLP",

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from nn import losses
+from . import losses
 
 __all__ = ["sign_accuracy", "threshold_accuracy", "argmax_accuracy", "accuracy_for"]
 

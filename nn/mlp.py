@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from engine import Value
-from nn.activations import Activation, get_activation
-from nn.inputs import Inputs
-from nn.layer import Layer
-from nn.module import Module
+from pathgrad.engine import Value
+
+from .activations import Activation, get_activation
+from .inputs import Inputs
+from .layer import Layer
+from .module import Module
 
 __all__ = ["MLP"]
 
@@ -88,13 +89,13 @@ class MLP(Module):
 
     def to_torch(self):
         """A ``torch.nn.Sequential`` (float64) with the same weights; see ``nn.torch_bridge``."""
-        from nn.torch_bridge import to_torch
+        from .torch_bridge import to_torch
 
         return to_torch(self)
 
     @classmethod
     def from_torch(cls, module) -> MLP:
         """An MLP with the weights of a ``torch.nn.Sequential`` of Linear and activation layers."""
-        from nn.torch_bridge import from_torch
+        from .torch_bridge import from_torch
 
         return from_torch(module)

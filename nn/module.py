@@ -18,7 +18,7 @@ import secrets
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from engine import Value
+from pathgrad.engine import Value
 
 __all__ = ["Module", "StateError"]
 

@@ -21,11 +21,12 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 
-from engine import Constant, Value, apply
-from engine.ops import LINEAR
-from nn.activations import Activation, get_activation
-from nn.inputs import Inputs, as_inputs
-from nn.module import Module
+from pathgrad.engine import Constant, Value, apply
+from pathgrad.engine.ops import LINEAR
+
+from .activations import Activation, get_activation
+from .inputs import Inputs, as_inputs
+from .module import Module
 
 __all__ = ["Neuron"]
 

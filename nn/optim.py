@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable
 
-from engine import Value
+from pathgrad.engine import Value
 
 __all__ = ["Optimizer", "SGD", "Adam", "linear_decay", "LearningRate"]
 

@@ -10,8 +10,8 @@ module (none for a linear layer).
 
 from __future__ import annotations
 
-from nn.activations import ACTIVATIONS, Activation
-from nn.mlp import MLP
+from .activations import ACTIVATIONS, Activation
+from .mlp import MLP
 
 __all__ = ["to_torch", "from_torch"]
 

@@ -21,11 +21,12 @@ from dataclasses import dataclass, field
 import numpy as np
 from tqdm.auto import tqdm
 
-from engine import Value
-from nn.losses import LOSSES, l2_regularization
-from nn.metrics import Accuracy, accuracy_for
-from nn.module import Module
-from nn.optim import SGD, Optimizer
+from pathgrad.engine import Value
+
+from .losses import LOSSES, l2_regularization
+from .metrics import Accuracy, accuracy_for
+from .module import Module
+from .optim import SGD, Optimizer
 
 __all__ = [
     "fit",
@@ -84,7 +85,7 @@ def scalar_step(
 STEPS: dict[str, StepFunction] = {"scalar": scalar_step}
 """The step function of each engine by name."""
 
-ENGINE_MODULES = {"compiled": "nn.compiled"}
+ENGINE_MODULES = {"compiled": "pathgrad.nn.compiled"}
 """Engines whose module registers their step when imported, imported on first use."""
 
 

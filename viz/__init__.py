@@ -1,7 +1,7 @@
 """pathgrad's views of the graph: diagrams, network figures and the step-through.
 
->>> from engine import Value
->>> from viz import draw
+>>> from pathgrad.engine import Value
+>>> from pathgrad.viz import draw
 >>> x, w = Value(2.0, "x"), Value(-3.0, "w")
 >>> y = (x * w).tanh(); y.label = "y"
 >>> y.backward()
@@ -10,11 +10,11 @@
 True
 """
 
-from viz.diagram import Diagram, GraphvizError, GraphvizNotFoundError
-from viz.draw import draw, draw_dot
-from viz.model import DisplayModel, GraphTooLargeError, build_model
-from viz.network import draw_network
-from viz.stepper import Stepper, step
+from .diagram import Diagram, GraphvizError, GraphvizNotFoundError
+from .draw import draw, draw_dot
+from .model import DisplayModel, GraphTooLargeError, build_model
+from .network import draw_network
+from .stepper import Stepper, step
 
 __all__ = [
     "draw",

@@ -1,7 +1,7 @@
-"""``python -m viz``: the ``pathgrad`` command line."""
+"""``python -m pathgrad.viz``: the ``pathgrad`` command line."""
 
 import sys
 
-from viz.cli import main
+from .cli import main
 
 sys.exit(main())

@@ -1,4 +1,4 @@
-"""The ``pathgrad`` command line (also ``python -m viz``): draw an expression, list its paths.
+"""The ``pathgrad`` command line (also ``python -m pathgrad.viz``): draw an expression, list its paths.
 
 Each subcommand is one entry of ``COMMANDS``: a ``Command`` with its name, a one-line
 help, examples, a ``configure(parser)`` that adds its arguments and a ``run(args)``
@@ -19,8 +19,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine import Value, count_edges, count_paths, paths, topological_order
-from engine.expression import ExpressionError, names_in, parse
+from pathgrad.engine import Value, count_edges, count_paths, paths, topological_order
+from pathgrad.engine.expression import ExpressionError, names_in, parse
 
 __all__ = ["main", "Command", "COMMANDS", "UsageError", "add_expression_arguments", "build_graph"]
 
@@ -107,8 +107,8 @@ def build_graph(args: argparse.Namespace) -> tuple[Value, dict[str, Value]]:
 
 
 def configure_draw(parser: argparse.ArgumentParser) -> None:
-    from viz.options import COLLAPSE_MODES, DIRECTIONS, FIELD_NAMES
-    from viz.theme import THEMES
+    from .options import COLLAPSE_MODES, DIRECTIONS, FIELD_NAMES
+    from .theme import THEMES
 
     add_expression_arguments(parser)
     parser.add_argument(
@@ -134,9 +134,9 @@ def configure_draw(parser: argparse.ArgumentParser) -> None:
 
 
 def run_draw(args: argparse.Namespace) -> int:
-    from viz.diagram import FORMATS
-    from viz.draw import draw
-    from viz.model import GraphTooLargeError
+    from .diagram import FORMATS
+    from .draw import draw
+    from .model import GraphTooLargeError
 
     if args.output is not None and args.output.suffix.lower() not in FORMATS:
         raise UsageError(
@@ -212,7 +212,7 @@ def _print_path(index: int, path, number: Callable[[float], str]) -> None:
 
 
 def run_paths(args: argparse.Namespace) -> int:
-    from viz.text import format_number
+    from .text import format_number
 
     root, leaves = build_graph(args)
     if args.wrt not in leaves:
@@ -282,7 +282,7 @@ COMMANDS: dict[str, Command] = {
 }
 
 
-REGISTERED_ELSEWHERE = ("viz.step_cli",)
+REGISTERED_ELSEWHERE = ("pathgrad.viz.step_cli",)
 """Modules whose ``register()`` adds their subcommands to ``COMMANDS`` (``step``: the step-through page)."""
 
 

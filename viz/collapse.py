@@ -22,13 +22,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 
-from engine import Value
-from viz.dot import attributes, cell, header, quote
-from viz.graph_view import edge_line, largest_contribution, node_lines
-from viz.ids import edge_id, field_id, slug
-from viz.model import GroupView, build_model, check_size
-from viz.options import Options
-from viz.text import pad, subscript, superscript
+from pathgrad.engine import Value
+
+from .dot import attributes, cell, header, quote
+from .graph_view import edge_line, largest_contribution, node_lines
+from .ids import edge_id, field_id, slug
+from .model import GroupView, build_model, check_size
+from .options import Options
+from .text import pad, subscript, superscript
 
 __all__ = ["collapsed_dot", "layers_of", "LARGEST_GRAPH", "MATRIX_LIMIT"]
 

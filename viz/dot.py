@@ -6,8 +6,8 @@ through HTML-like labels built with ``viz.text.html_text``.
 
 from __future__ import annotations
 
-from viz.text import attribute_text, html_text
-from viz.theme import Theme
+from .text import attribute_text, html_text
+from .theme import Theme
 
 __all__ = ["attributes", "header", "cell", "quote"]
 

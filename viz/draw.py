@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from engine import Value
-from viz.diagram import Diagram
-from viz.graph_view import graph_dot
-from viz.highlight import Highlight, marked_sets
-from viz.model import DEFAULT_MAX_NODES, build_model
-from viz.options import COLLAPSE_MODES, DEFAULT_FIELDS, Options
-from viz.theme import Theme
+from pathgrad.engine import Value
+
+from .diagram import Diagram
+from .graph_view import graph_dot
+from .highlight import Highlight, marked_sets
+from .model import DEFAULT_MAX_NODES, build_model
+from .options import COLLAPSE_MODES, DEFAULT_FIELDS, Options
+from .theme import Theme
 
 __all__ = ["draw", "draw_dot"]
 
@@ -55,7 +56,7 @@ def draw(
     if collapse not in COLLAPSE_MODES:
         raise ValueError(f"collapse: unknown mode {collapse!r}; modes are None, 'neuron', 'layer'")
     if collapse is not None:
-        from viz.collapse import collapsed_dot
+        from .collapse import collapsed_dot
 
         if highlight is not None:
             raise ValueError(

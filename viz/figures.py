@@ -17,11 +17,12 @@ Each returns a ``viz.Diagram``; ``demos.lecture_figures`` saves them all as SVG 
 
 from __future__ import annotations
 
-from engine import Value, apply, paths
-from engine.ops import LINEAR
-from viz.diagram import Diagram
-from viz.draw import draw
-from viz.network import draw_network, layer_names
+from pathgrad.engine import Value, apply, paths
+from pathgrad.engine.ops import LINEAR
+
+from .diagram import Diagram
+from .draw import draw
+from .network import draw_network, layer_names
 
 __all__ = [
     "LECTURE_SIZES",
@@ -154,7 +155,7 @@ def small_mlp_loss() -> Value:
     """L = (o − 1)² for an nn.MLP 2-3-2-1 with tanh hidden layers (fixed seed), after backward()."""
     import random
 
-    from nn import MLP
+    from pathgrad.nn import MLP
 
     model = MLP(2, [3, 2, 1], activation="tanh", rng=random.Random(0))
     loss = (model([0.5, -1.5]) - 1.0) ** 2

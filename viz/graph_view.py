@@ -8,13 +8,13 @@ drawn thin and neutral. Ids follow ``viz.model``'s contract.
 
 from __future__ import annotations
 
-from viz.dot import attributes, cell, header, quote
-from viz.highlight import Marked
-from viz.ids import field_id, op_id, output_edge_id
-from viz.model import CONSTANT, INPUT, PARAMETER, DisplayModel, EdgeView, NodeView
-from viz.options import Options
-from viz.text import html_text, pad
-from viz.theme import Theme
+from .dot import attributes, cell, header, quote
+from .highlight import Marked
+from .ids import field_id, op_id, output_edge_id
+from .model import CONSTANT, INPUT, PARAMETER, DisplayModel, EdgeView, NodeView
+from .options import Options
+from .text import html_text, pad
+from .theme import Theme
 
 __all__ = ["graph_dot", "node_lines", "edge_line", "largest_contribution"]
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from engine import Path, Value
-from viz.ids import edge_id, op_id, output_edge_id
-from viz.model import DisplayModel
+from pathgrad.engine import Path, Value
+
+from .ids import edge_id, op_id, output_edge_id
+from .model import DisplayModel
 
 __all__ = ["Marked", "marked_sets", "Highlight"]
 

@@ -29,9 +29,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from engine import Constant, Value, topological_order
-from engine.ops import Op
-from viz.ids import edge_id, group_id, node_id
+from pathgrad.engine import Constant, Value, topological_order
+from pathgrad.engine.ops import Op
+
+from .ids import edge_id, group_id, node_id
 
 __all__ = [
     "NodeView",

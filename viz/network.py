@@ -18,10 +18,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from viz.diagram import Diagram
-from viz.dot import attributes, quote
-from viz.text import format_number, html_text, subscript, superscript
-from viz.theme import Theme, get_theme
+from .diagram import Diagram
+from .dot import attributes, quote
+from .text import format_number, html_text, subscript, superscript
+from .theme import Theme, get_theme
 
 __all__ = ["draw_network", "NetworkShape", "shape_of", "layer_names"]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from viz.text import format_number
-from viz.theme import Theme, get_theme
+from .text import format_number
+from .theme import Theme, get_theme
 
 __all__ = ["Options", "FIELD_NAMES", "DIRECTIONS", "COLLAPSE_MODES"]
 

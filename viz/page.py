@@ -29,7 +29,7 @@ _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2
 
 
 def _static(name: str) -> str:
-    return resources.files("viz").joinpath("static", name).read_text(encoding="utf-8")
+    return resources.files("pathgrad.viz").joinpath("static", name).read_text(encoding="utf-8")
 
 
 def script_json(data: object) -> str:

@@ -12,12 +12,13 @@ The numbers all come from the engine's traversal (see ``viz.step_passes``,
 
 from __future__ import annotations
 
-from engine import count_edges
-from viz.step_graph import StepGraph
-from viz.step_nudge import NUDGES, nudge_timeline
-from viz.step_passes import backward_timeline, forward_timeline, quiz_timeline, resting
-from viz.step_paths import MAX_STEPPED_PATHS, paths_timeline
-from viz.step_timeline import line
+from pathgrad.engine import count_edges
+
+from .step_graph import StepGraph
+from .step_nudge import NUDGES, nudge_timeline
+from .step_passes import backward_timeline, forward_timeline, quiz_timeline, resting
+from .step_paths import MAX_STEPPED_PATHS, paths_timeline
+from .step_timeline import line
 
 __all__ = ["MODES", "build_data", "node_table", "text_extents", "SUBJECT_MODES"]
 

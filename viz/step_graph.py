@@ -6,10 +6,11 @@ label), so the stepper and the static diagrams call the same node by the same id
 
 from __future__ import annotations
 
-from engine import Value, topological_order
-from viz.ids import edge_id
-from viz.model import DEFAULT_MAX_NODES, EdgeView, GraphTooLargeError, build_model
-from viz.step_text import node_names
+from pathgrad.engine import Value, topological_order
+
+from .ids import edge_id
+from .model import DEFAULT_MAX_NODES, EdgeView, GraphTooLargeError, build_model
+from .step_text import node_names
 
 __all__ = ["StepGraph"]
 
@@ -32,7 +33,9 @@ class StepGraph:
 
     def __init__(self, root: Value, max_nodes: int = DEFAULT_MAX_NODES) -> None:
         if not isinstance(root, Value):
-            raise TypeError(f"a step-through needs an engine.Value as its root, got {type(root).__name__}")
+            raise TypeError(
+                f"a step-through needs a pathgrad.engine.Value as its root, got {type(root).__name__}"
+            )
         try:
             model = build_model(root, max_nodes=max_nodes)
         except GraphTooLargeError as error:

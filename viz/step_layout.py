@@ -21,8 +21,8 @@ import math
 import shutil
 import subprocess
 
-from viz.diagram import INSTALL_HELP, GraphvizError, GraphvizNotFoundError
-from viz.step_boxes import Box, View
+from .diagram import INSTALL_HELP, GraphvizError, GraphvizNotFoundError
+from .step_boxes import Box, View
 
 __all__ = ["layout_svg", "FONT", "CHAR_WIDTH"]
 

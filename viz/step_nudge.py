@@ -11,10 +11,11 @@ output, ∂root/∂u is the grad backward computed.
 
 from __future__ import annotations
 
-from engine import Value
-from viz.step_graph import StepGraph
-from viz.step_text import number, partial, signed
-from viz.step_timeline import Step, line, node_state, step
+from pathgrad.engine import Value
+
+from .step_graph import StepGraph
+from .step_text import number, partial, signed
+from .step_timeline import Step, line, node_state, step
 
 __all__ = ["nudge_timeline", "NUDGES"]
 

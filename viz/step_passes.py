@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import math
 
-from engine import Constant, Value, backward_steps
-from viz.step_graph import StepGraph
-from viz.step_text import forward_formula, local_formula, number, partial
-from viz.step_timeline import Step, edge_state, line, node_state, step
-from viz.text import parse_number
+from pathgrad.engine import Constant, Value, backward_steps
+
+from .step_graph import StepGraph
+from .step_text import forward_formula, local_formula, number, partial
+from .step_timeline import Step, edge_state, line, node_state, step
+from .text import parse_number
 
 __all__ = [
     "data_text",

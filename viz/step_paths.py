@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import math
 
-from engine import Value, count_edges, count_paths, paths
-from viz.step_graph import StepGraph
-from viz.step_text import number, partial
-from viz.step_timeline import Step, edge_state, line, step
+from pathgrad.engine import Value, count_edges, count_paths, paths
+
+from .step_graph import StepGraph
+from .step_text import number, partial
+from .step_timeline import Step, edge_state, line, step
 
 __all__ = ["paths_timeline", "MAX_STEPPED_PATHS"]
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import re
 
-from engine import Constant, Value
-from viz.text import MINUS, format_number
+from pathgrad.engine import Constant, Value
+
+from .text import MINUS, format_number
 
 __all__ = ["number", "signed", "node_names", "forward_formula", "local_formula", "partial", "wrap"]
 

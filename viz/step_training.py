@@ -17,14 +17,15 @@ from collections.abc import Callable
 
 import numpy as np
 
-from engine import Value
-from viz.model import DEFAULT_MAX_NODES
-from viz.step_data import node_table
-from viz.step_graph import StepGraph
-from viz.step_passes import data_text, grad_text
-from viz.step_text import number
-from viz.step_timeline import edge_state, line, node_state, step
-from viz.stepper import Stepper, page_from_data
+from pathgrad.engine import Value
+
+from .model import DEFAULT_MAX_NODES
+from .step_data import node_table
+from .step_graph import StepGraph
+from .step_passes import data_text, grad_text
+from .step_text import number
+from .step_timeline import edge_state, line, node_state, step
+from .stepper import Stepper, page_from_data
 
 __all__ = ["training_stepper"]
 
@@ -90,8 +91,8 @@ def training_stepper(
         view: ``"neuron"`` (a box per neuron, the weights on the edges) or ``"expanded"``.
         fit_options: passed to ``fit`` (``optimizer``, ``epochs``, ``batch_size`` ...).
     """
-    from nn import fit
-    from nn.losses import LOSSES
+    from pathgrad.nn import fit
+    from pathgrad.nn.losses import LOSSES
 
     X = np.asarray(X, dtype=float)
     if not 0 <= sample < len(X):

@@ -1,7 +1,7 @@
 r"""``viz.step(root)``: press → and watch backprop, one node, one path, one ``+=`` at a time.
 
-    >>> from engine import Value
-    >>> from viz.stepper import step
+    >>> from pathgrad.engine import Value
+    >>> from pathgrad.viz.stepper import step
     >>> x, w = Value(2.0, "x"), Value(-3.0, "w")
     >>> y = (x * w).tanh(); y.label = "y"
     >>> stepper = step(y)                   # modes: forward, backward, paths, quiz, nudge
@@ -22,16 +22,17 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from engine import Value
-from viz.diagram import write_atomically
-from viz.model import DEFAULT_MAX_NODES, check_size
-from viz.page import build_page, notebook_html
-from viz.step_boxes import expanded_view, merge_by_box, neuron_view, relabel, weight_edges
-from viz.step_data import MODES, build_data, text_extents
-from viz.step_graph import StepGraph
-from viz.step_layout import layout_svg
-from viz.step_nudge import NUDGES
-from viz.step_paths import MAX_STEPPED_PATHS
+from pathgrad.engine import Value
+
+from .diagram import write_atomically
+from .model import DEFAULT_MAX_NODES, check_size
+from .page import build_page, notebook_html
+from .step_boxes import expanded_view, merge_by_box, neuron_view, relabel, weight_edges
+from .step_data import MODES, build_data, text_extents
+from .step_graph import StepGraph
+from .step_layout import layout_svg
+from .step_nudge import NUDGES
+from .step_paths import MAX_STEPPED_PATHS
 
 __all__ = ["Stepper", "step", "page_from_data", "NEURON_VIEW_NODES"]
 

@@ -23,8 +23,8 @@ from collections.abc import Sequence
 import micrograd.nn
 import numpy as np
 
-import nn
 from demos.bench.peers import Engine, engine_named
+from pathgrad import nn
 
 __all__ = ["VARIANTS", "MoonsSetup", "train_step", "compiled_training", "numpy_training"]
 

@@ -59,7 +59,7 @@ def _data(node) -> float:
 def engine_named(name: str) -> Engine:
     """The engine ``name`` (one of ``ENGINE_NAMES``), importing it now."""
     if name == "pathgrad":
-        from engine import Value
+        from pathgrad.engine import Value
 
         return Engine(name, Value, Value.tanh, Value.relu, _data, Value)
     if name == "micrograd":

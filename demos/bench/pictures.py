@@ -10,11 +10,11 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
-import nn
 from demos.lecture_neuron import INPUTS, lecture_neuron
-from engine import Value
-from viz import draw
-from viz.stepper import step
+from pathgrad import nn
+from pathgrad.engine import Value
+from pathgrad.viz import draw
+from pathgrad.viz.stepper import step
 
 __all__ = ["picture_jobs"]
 

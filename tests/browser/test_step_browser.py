@@ -11,13 +11,13 @@ from playwright.sync_api import expect
 
 from demos.neuron_values import INPUTS, neuron
 from demos.steppers import XOR_X, XOR_Y, mlp_loss
-from engine import Value, topological_order
-from nn import MLP, SGD
-from viz.figures import two_paths_graph
-from viz.ids import node_id
-from viz.step_training import training_stepper
-from viz.stepper import step
-from viz.text import parse_number
+from pathgrad.engine import Value, topological_order
+from pathgrad.nn import MLP, SGD
+from pathgrad.viz.figures import two_paths_graph
+from pathgrad.viz.ids import node_id
+from pathgrad.viz.step_training import training_stepper
+from pathgrad.viz.stepper import step
+from pathgrad.viz.text import parse_number
 
 pytestmark = pytest.mark.browser
 

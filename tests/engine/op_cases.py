@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 
-from engine import ops
+from pathgrad.engine import ops
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from engine import Value, apply, cross_entropy, log_softmax, logsumexp, ops, softmax
+from pathgrad.engine import Value, apply, cross_entropy, log_softmax, logsumexp, ops, softmax
 
 # (pathgrad, torch, into the domain): inputs are squashed by tanh, then mapped into the op's domain
 UNARY = [

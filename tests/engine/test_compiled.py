@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from engine import DomainError, Value, apply, cross_entropy, ops
-from engine.compiled import CompiledGraph, Trace
+from pathgrad.engine import DomainError, Value, apply, cross_entropy, ops
+from pathgrad.engine.compiled import CompiledGraph, Trace
 from tests.engine.op_cases import cases
 
 CASES = cases()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine import DomainError, Value, cross_entropy
+from pathgrad.engine import DomainError, Value, cross_entropy
 
 
 @pytest.mark.parametrize(

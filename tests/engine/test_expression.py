@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine import Value, topological_order
-from engine.expression import MAX_DEPTH, MAX_LENGTH, ExpressionError, names_in, parse
+from pathgrad.engine import Value, topological_order
+from pathgrad.engine.expression import MAX_DEPTH, MAX_LENGTH, ExpressionError, names_in, parse
 
 AT = {"x": 1.5, "y": -0.5, "z": 2.0}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine import Value
+from pathgrad.engine import Value
 
 
 def test_micrograd_constructor_with_children_and_op_symbol():

@@ -9,7 +9,7 @@ import torch
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from engine import OPS, Value, apply, gradcheck, ops
+from pathgrad.engine import OPS, Value, apply, gradcheck, ops
 from tests.engine.op_cases import REFERENCES, cases
 
 CASES = cases()

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from engine import TooManyPathsError, Value, count_edges, count_paths, path_sum, paths
+from pathgrad.engine import TooManyPathsError, Value, count_edges, count_paths, path_sum, paths
 
 
 def stacked_diamonds(layers: int, x: Value) -> Value:

@@ -9,7 +9,7 @@ import weakref
 import pytest
 import torch
 
-from engine import Value, topological_order
+from pathgrad.engine import Value, topological_order
 
 
 def test_square_keeps_both_edges():

@@ -8,7 +8,15 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from engine import Value, backward_steps, cross_entropy, gradcheck, log_softmax, softmax, topological_order
+from pathgrad.engine import (
+    Value,
+    backward_steps,
+    cross_entropy,
+    gradcheck,
+    log_softmax,
+    softmax,
+    topological_order,
+)
 
 
 def test_cross_entropy_local_derivatives_are_o_minus_y():
@@ -103,8 +111,8 @@ def test_gradcheck_reports_each_input():
 
 
 def test_gradcheck_catches_a_wrong_derivative():
-    from engine import apply
-    from engine.ops import Op
+    from pathgrad.engine import apply
+    from pathgrad.engine.ops import Op
 
     wrong = Op("wrong_square", "sq", 1, lambda a: (a * a, (a,)), ("a",), "a²")  # should be 2a
     report = gradcheck(lambda a: apply(wrong, a), [1.5])

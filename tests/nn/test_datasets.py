@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nn import datasets
+from pathgrad.nn import datasets
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 import torch
 
-from engine import Value
-from nn import losses
+from pathgrad.engine import Value
+from pathgrad.nn import losses
 
 RNG = np.random.default_rng(7)
 SCORES = RNG.normal(scale=2.0, size=6)

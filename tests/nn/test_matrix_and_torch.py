@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 import torch
 
-from nn import MLP, losses
-from nn.matrix import MatrixMLP, mse_gradient, softmax_cross_entropy_gradient
+from pathgrad.nn import MLP, losses
+from pathgrad.nn.matrix import MatrixMLP, mse_gradient, softmax_cross_entropy_gradient
 
 X = np.random.default_rng(3).normal(size=(5, 3))
 

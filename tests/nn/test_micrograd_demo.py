@@ -12,7 +12,7 @@ import random
 import numpy as np
 import pytest
 
-from nn import datasets
+from pathgrad.nn import datasets
 
 X, LABELS = datasets.moons(n=20, noise=0.1, seed=1)
 Y = LABELS * 2 - 1
@@ -51,8 +51,8 @@ def test_the_notebook_loop_gives_micrograds_numbers():
     from micrograd.engine import Value as MicrogradValue
     from micrograd.nn import MLP as MicrogradMLP
 
-    from engine import Value
-    from nn import MLP
+    from pathgrad.engine import Value
+    from pathgrad.nn import MLP
 
     ours, theirs = notebook(Value, MLP), notebook(MicrogradValue, MicrogradMLP)
     assert [acc for _, acc in ours] == [acc for _, acc in theirs]

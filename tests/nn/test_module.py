@@ -8,8 +8,8 @@ import random
 
 import pytest
 
-from engine import Value
-from nn import MLP, Layer, Module, Neuron, StateError
+from pathgrad.engine import Value
+from pathgrad.nn import MLP, Layer, Module, Neuron, StateError
 
 
 def test_parameters_are_named_and_labelled_by_their_place():

@@ -8,8 +8,8 @@ import random
 import numpy as np
 import pytest
 
-from engine import Constant, Value
-from nn import ACTIVATIONS, MLP, Layer, Neuron
+from pathgrad.engine import Constant, Value
+from pathgrad.nn import ACTIVATIONS, MLP, Layer, Neuron
 
 
 def lecture_neuron(**options) -> Neuron:
@@ -128,8 +128,8 @@ def test_per_layer_activations_and_no_bias_network():
 
 
 def test_the_linear_op_refuses_operands_without_a_bias_slot():
-    from engine import DomainError, apply
-    from engine.ops import LINEAR
+    from pathgrad.engine import DomainError, apply
+    from pathgrad.engine.ops import LINEAR
 
     with pytest.raises(DomainError, match="linear: needs operands w_1..w_n, x_1..x_n, b .* got 4"):
         apply(LINEAR, 1.0, 2.0, 3.0, 4.0)

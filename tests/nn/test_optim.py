@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 import torch
 
-from engine import Value
-from nn import SGD, Adam, linear_decay
+from pathgrad.engine import Value
+from pathgrad.nn import SGD, Adam, linear_decay
 
 START = np.array([0.5, -1.5, 2.0])
 

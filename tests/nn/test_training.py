@@ -7,8 +7,8 @@ import random
 import numpy as np
 import pytest
 
-from nn import MLP, SGD, Adam, datasets, fit
-from nn.training import STEPS, BatchResult, register_engine, scalar_step
+from pathgrad.nn import MLP, SGD, Adam, datasets, fit
+from pathgrad.nn.training import STEPS, BatchResult, register_engine, scalar_step
 
 
 def test_fit_learns_xor_and_records_every_step():

@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from svgtext import parse, text
 
-from viz.text import parse_number
+from pathgrad.viz.text import parse_number
+from svgtext import parse, text
 
 ROOT = Path(__file__).parents[2]
 NEURON = ["tanh(x1*w1 + x2*w2 + b)", "--at", "x1=2", "x2=0", "w1=-3", "w2=1", "b=6.8813735870195432"]
@@ -18,7 +18,7 @@ NEURON = ["tanh(x1*w1 + x2*w2 + b)", "--at", "x1=2", "x2=0", "w1=-3", "w2=1", "b
 
 def pathgrad(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "viz", *args],
+        [sys.executable, "-m", "pathgrad.viz", *args],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -116,11 +116,11 @@ def test_console_script_is_declared():
     import tomllib
 
     scripts = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
-    assert scripts["pathgrad"] == "viz.cli:main"
+    assert scripts["pathgrad"] == "pathgrad.viz.cli:main"
 
 
 def test_main_returns_exit_codes_in_process(capsys):
-    from viz.cli import main
+    from pathgrad.viz.cli import main
 
     assert main(["paths", "x*3", "--at", "x=1", "--wrt", "x"]) == 0
     assert "3.0000" in capsys.readouterr().out

@@ -5,14 +5,14 @@ from __future__ import annotations
 import random
 
 import pytest
-from svgtext import parse, text, texts
 
-from engine import Value
-from nn import MLP
-from viz import GraphTooLargeError, build_model, draw
-from viz.collapse import layers_of
-from viz.ids import field_id
-from viz.text import format_number
+from pathgrad.engine import Value
+from pathgrad.nn import MLP
+from pathgrad.viz import GraphTooLargeError, build_model, draw
+from pathgrad.viz.collapse import layers_of
+from pathgrad.viz.ids import field_id
+from pathgrad.viz.text import format_number
+from svgtext import parse, text, texts
 
 
 def trained_step():
@@ -77,8 +77,8 @@ def test_layer_view_has_one_unit_per_layer_and_the_weight_matrices():
 
 
 def test_layers_fall_back_to_depth_without_nn_names():
-    from engine import apply
-    from engine.ops import LINEAR
+    from pathgrad.engine import apply
+    from pathgrad.engine.ops import LINEAR
 
     x = Value(1.0, "x")
     a1 = apply(LINEAR, Value(0.5, "p"), x, Value(0.1, "q"))
@@ -105,9 +105,9 @@ def test_big_network_suggests_collapse_and_collapsed_view_fits():
 
 
 def test_a_neuron_views_weight_edge_is_coloured_by_the_gradient_written_on_it():
-    from viz.figures import pre_post_activation_graph
-    from viz.ids import edge_id
-    from viz.theme import get_theme
+    from pathgrad.viz.figures import pre_post_activation_graph
+    from pathgrad.viz.ids import edge_id
+    from pathgrad.viz.theme import get_theme
 
     loss = pre_post_activation_graph()  # x2 = −2 < 0, so ∂L/∂w2 = δ·x2 > 0 while w2·δ < 0
     display = build_model(loss)

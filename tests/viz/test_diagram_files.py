@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from svgtext import parse
 
-from engine import Value
-from viz import Diagram, GraphvizNotFoundError, draw
+from pathgrad.engine import Value
+from pathgrad.viz import Diagram, GraphvizNotFoundError, draw
+from svgtext import parse
 
 
 def small() -> Value:
@@ -51,7 +51,7 @@ def test_jupyter_gets_svg():
 
 
 def test_micrograd_draw_dot_name_still_works(tmp_path: Path):
-    from viz import draw_dot
+    from pathgrad.viz import draw_dot
 
     diagram = draw_dot(small(), format="svg", rankdir="TB")
     assert diagram.render(str(tmp_path / "graph")).endswith("graph.svg")
@@ -82,7 +82,7 @@ def test_without_dot_the_command_line_exits_1_with_the_message(tmp_path: Path):
     empty = tmp_path / "empty"
     empty.mkdir()
     result = subprocess.run(
-        [sys.executable, "-m", "viz", "draw", "x*2", "--at", "x=1", "-o", str(tmp_path / "g.svg")],
+        [sys.executable, "-m", "pathgrad.viz", "draw", "x*2", "--at", "x=1", "-o", str(tmp_path / "g.svg")],
         capture_output=True,
         text=True,
         env={**os.environ, "PATH": str(empty)},

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from svgtext import parse, texts
 
-from engine import Value
-from viz import build_model, draw, draw_network
-from viz.ids import field_id
-from viz.text import html_text
+from pathgrad.engine import Value
+from pathgrad.viz import build_model, draw, draw_network
+from pathgrad.viz.ids import field_id
+from pathgrad.viz.text import html_text
+from svgtext import parse, texts
 
 NASTY = [
     'a<b>&"c"',

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from svgtext import element, ids, parse, text, texts
 
-from engine import Value, paths
-from viz import build_model, draw
-from viz.ids import edge_id, field_id, node_id, op_id, output_edge_id
-from viz.text import NOT_COMPUTED, format_number, parse_number
+from pathgrad.engine import Value, paths
+from pathgrad.viz import build_model, draw
+from pathgrad.viz.ids import edge_id, field_id, node_id, op_id, output_edge_id
+from pathgrad.viz.text import NOT_COMPUTED, format_number, parse_number
+from svgtext import element, ids, parse, text, texts
 
 
 def lecture_neuron() -> Value:
@@ -96,7 +96,7 @@ def test_highlighted_path_keeps_its_colour_and_the_rest_is_dimmed():
     on_path = {model.id_of(node) for node in first.nodes}
     off_path = [n for n in model.nodes if n.id not in on_path]
     assert off_path, "the second branch is off the first path"
-    from viz.theme import get_theme
+    from pathgrad.viz.theme import get_theme
 
     theme = get_theme("projector")
     for node in off_path:
@@ -123,7 +123,7 @@ def test_node_kinds_look_different():
     x, w = Value(1.0, "x"), Value(2.0, "w")
     out = x * w + 3
     source = draw(out).source
-    from viz.theme import get_theme
+    from pathgrad.viz.theme import get_theme
 
     theme = get_theme("projector")
     model = build_model(out)
@@ -156,7 +156,7 @@ def test_unknown_option_values_are_clear_errors(option, value, message):
 
 
 def test_big_graph_refuses_with_the_count_and_a_suggestion():
-    from viz import GraphTooLargeError
+    from pathgrad.viz import GraphTooLargeError
 
     x = Value(1.0, "x")
     total = x
@@ -204,7 +204,7 @@ def test_dot_is_byte_identical_across_processes_with_different_hash_seeds():
 
 
 def test_edge_colour_is_the_sign_of_what_the_edge_sends_back_not_of_the_local_derivative():
-    from viz.theme import get_theme
+    from pathgrad.viz.theme import get_theme
 
     x, w = Value(2.0, "x"), Value(0.5, "w")
     loss = -(x * w).tanh()  # Δ of x·w is negative, both local derivatives are positive

@@ -5,12 +5,12 @@ from __future__ import annotations
 import random
 
 import pytest
-from svgtext import ids, parse, texts
 
-from nn import MLP
-from viz import draw_network
-from viz.figures import FIGURES, LECTURE_SIZES, two_paths_graph
-from viz.text import format_number
+from pathgrad.nn import MLP
+from pathgrad.viz import draw_network
+from pathgrad.viz.figures import FIGURES, LECTURE_SIZES, two_paths_graph
+from pathgrad.viz.text import format_number
+from svgtext import ids, parse, texts
 
 
 def units(svg) -> set[str]:
@@ -114,7 +114,7 @@ def test_figure_autoencoder_is_constricted_in_the_middle():
 def test_figure_two_paths_highlights_both_paths_whose_products_sum_to_the_grad():
     import math
 
-    from engine import paths
+    from pathgrad.engine import paths
 
     o, w = two_paths_graph()
     found = list(paths(o, w))
@@ -128,9 +128,9 @@ def test_figure_two_paths_highlights_both_paths_whose_products_sum_to_the_grad()
 
 
 def test_figure_1_1_pre_post_activation():
-    from viz import build_model
-    from viz.figures import pre_post_activation_graph
-    from viz.ids import field_id
+    from pathgrad.viz import build_model
+    from pathgrad.viz.figures import pre_post_activation_graph
+    from pathgrad.viz.ids import field_id
 
     loss = pre_post_activation_graph()
     display = build_model(loss)
@@ -145,9 +145,9 @@ def test_figure_1_1_pre_post_activation():
 
 
 def test_micrograd_neuron_matches_the_lecture_numbers():
-    from viz import build_model
-    from viz.figures import micrograd_neuron_graph
-    from viz.ids import field_id
+    from pathgrad.viz import build_model
+    from pathgrad.viz.figures import micrograd_neuron_graph
+    from pathgrad.viz.ids import field_id
 
     o = micrograd_neuron_graph()
     display = build_model(o)
@@ -159,9 +159,9 @@ def test_micrograd_neuron_matches_the_lecture_numbers():
 
 
 def test_mlp_collapsed_views_show_layers_and_neurons():
-    from viz import build_model
-    from viz.figures import small_mlp_loss
-    from viz.ids import field_id
+    from pathgrad.viz import build_model
+    from pathgrad.viz.figures import small_mlp_loss
+    from pathgrad.viz.ids import field_id
 
     display = build_model(small_mlp_loss())
     layer_svg, neuron_svg = render("mlp_layer_view"), render("mlp_neuron_view")

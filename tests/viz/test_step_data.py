@@ -11,12 +11,12 @@ import pytest
 
 from demos.neuron_values import INPUTS
 from demos.neuron_values import neuron as lecture_neuron
-from engine import Value, backward_steps, count_edges, topological_order
-from viz.model import GraphTooLargeError
-from viz.page import script_json
-from viz.step_data import text_extents
-from viz.stepper import step
-from viz.text import parse_number
+from pathgrad.engine import Value, backward_steps, count_edges, topological_order
+from pathgrad.viz.model import GraphTooLargeError
+from pathgrad.viz.page import script_json
+from pathgrad.viz.step_data import text_extents
+from pathgrad.viz.stepper import step
+from pathgrad.viz.text import parse_number
 
 
 def neuron() -> Value:

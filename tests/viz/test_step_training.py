@@ -7,11 +7,11 @@ import random
 import numpy as np
 import pytest
 
-from engine import topological_order
-from nn import MLP, SGD, fit
-from nn.losses import mse
-from viz.step_training import training_stepper
-from viz.text import parse_number
+from pathgrad.engine import topological_order
+from pathgrad.nn import MLP, SGD, fit
+from pathgrad.nn.losses import mse
+from pathgrad.viz.step_training import training_stepper
+from pathgrad.viz.text import parse_number
 
 X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 Y = np.array([-1.0, 1.0, 1.0, -1.0])

@@ -17,9 +17,11 @@ endef
 
 .PHONY: demo test bench lint format system-dot system-browser clean
 
-$(VENV)/.base: pyproject.toml
+$(BIN)/pip:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.base: pyproject.toml | $(BIN)/pip
 	$(BIN)/pip install -q -e '.[demo]'
 	touch $@
 
@@ -42,11 +44,16 @@ test: $(VENV)/.test system-dot system-browser
 bench: $(VENV)/.test
 	$(BIN)/python -m demos.bench
 
-lint: $(VENV)/.test
+# ruff alone: linting needs neither PyTorch nor Chromium
+$(VENV)/.lint: pyproject.toml | $(BIN)/pip
+	$(BIN)/pip install -q -e '.[lint]'
+	touch $@
+
+lint: $(VENV)/.lint
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-format: $(VENV)/.test
+format: $(VENV)/.lint
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 

@@ -33,9 +33,9 @@ class DomainError(ValueError):
     """An op was applied outside its domain (log of 0, division by zero, overflow ...)."""
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, kw_only=True)
 class Op:
-    """One operation of the table.
+    """One operation of the table, built with keyword arguments only (``Op(name="tanh", ...)``).
 
     Attributes:
         name: key in ``OPS`` and in the expression language, e.g. ``"tanh"``.
@@ -174,18 +174,58 @@ def _pow_batch(xs: np.ndarray):
     return out, np.stack((b * a ** (b - 1.0), out * np.log(a)))
 
 
-ADD = register(Op("add", "+", 2, _add, ("1", "1"), "a + b", evaluate_batch=_add_batch))
-SUB = register(Op("sub", "−", 2, _sub, ("1", "−1"), "a − b", evaluate_batch=_sub_batch))
-MUL = register(Op("mul", "×", 2, _mul, ("b", "a"), "a · b", evaluate_batch=_mul_batch))
-DIV = register(Op("div", "÷", 2, _div, ("1/b", "−a/b²"), "a / b", evaluate_batch=_div_batch))
+ADD = register(
+    Op(
+        name="add",
+        symbol="+",
+        arity=2,
+        evaluate=_add,
+        formulas=("1", "1"),
+        expression="a + b",
+        evaluate_batch=_add_batch,
+    )
+)
+SUB = register(
+    Op(
+        name="sub",
+        symbol="−",
+        arity=2,
+        evaluate=_sub,
+        formulas=("1", "−1"),
+        expression="a − b",
+        evaluate_batch=_sub_batch,
+    )
+)
+MUL = register(
+    Op(
+        name="mul",
+        symbol="×",
+        arity=2,
+        evaluate=_mul,
+        formulas=("b", "a"),
+        expression="a · b",
+        evaluate_batch=_mul_batch,
+    )
+)
+DIV = register(
+    Op(
+        name="div",
+        symbol="÷",
+        arity=2,
+        evaluate=_div,
+        formulas=("1/b", "−a/b²"),
+        expression="a / b",
+        evaluate_batch=_div_batch,
+    )
+)
 POW = register(
     Op(
-        "pow",
-        "^",
-        2,
-        _pow,
-        ("b·a^(b−1)", "a^b·ln a"),
-        "a ^ b",
+        name="pow",
+        symbol="^",
+        arity=2,
+        evaluate=_pow,
+        formulas=("b·a^(b−1)", "a^b·ln a"),
+        expression="a ^ b",
         sample_domain=(0.2, 3.0),
         evaluate_batch=_pow_batch,
     ),
@@ -209,7 +249,16 @@ def power(exponent: float) -> Op:
         return a**n, ((n * a ** (n - 1.0)) if n != 0 else 0.0,)
 
     formula = (_power_derivative_text(n),)
-    return Op("power", f"**{shown}", 1, evaluate, formula, f"a^{shown}", n, evaluate_batch=_power_batch)
+    return Op(
+        name="power",
+        symbol=f"**{shown}",
+        arity=1,
+        evaluate=evaluate,
+        formulas=formula,
+        expression=f"a^{shown}",
+        param=n,
+        evaluate_batch=_power_batch,
+    )
 
 
 _SUPERSCRIPTS = str.maketrans("0123456789-.", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻·")
@@ -364,53 +413,150 @@ def _abs_batch(xs: np.ndarray):
     return np.abs(xs[0]), np.sign(xs)
 
 
-NEG = register(Op("neg", "−", 1, _neg, ("−1",), "−a", evaluate_batch=_neg_batch))
+NEG = register(
+    Op(
+        name="neg",
+        symbol="−",
+        arity=1,
+        evaluate=_neg,
+        formulas=("−1",),
+        expression="−a",
+        evaluate_batch=_neg_batch,
+    )
+)
 IDENTITY = register(
-    Op("identity", "id", 1, _identity, ("1",), "a", evaluate_batch=_identity_batch), callable_by_name=True
+    Op(
+        name="identity",
+        symbol="id",
+        arity=1,
+        evaluate=_identity,
+        formulas=("1",),
+        expression="a",
+        evaluate_batch=_identity_batch,
+    ),
+    callable_by_name=True,
 )
 EXP = register(
-    Op("exp", "exp", 1, _exp, ("exp(a)",), "exp(a)", evaluate_batch=_exp_batch), callable_by_name=True
+    Op(
+        name="exp",
+        symbol="exp",
+        arity=1,
+        evaluate=_exp,
+        formulas=("exp(a)",),
+        expression="exp(a)",
+        evaluate_batch=_exp_batch,
+    ),
+    callable_by_name=True,
 )
 LOG = register(
-    Op("log", "log", 1, _log, ("1/a",), "log(a)", sample_domain=(0.1, 5.0), evaluate_batch=_log_batch),
+    Op(
+        name="log",
+        symbol="log",
+        arity=1,
+        evaluate=_log,
+        formulas=("1/a",),
+        expression="log(a)",
+        sample_domain=(0.1, 5.0),
+        evaluate_batch=_log_batch,
+    ),
     callable_by_name=True,
 )
 SQRT = register(
-    Op("sqrt", "√", 1, _sqrt, ("1/(2√a)",), "√a", sample_domain=(0.1, 5.0), evaluate_batch=_sqrt_batch),
+    Op(
+        name="sqrt",
+        symbol="√",
+        arity=1,
+        evaluate=_sqrt,
+        formulas=("1/(2√a)",),
+        expression="√a",
+        sample_domain=(0.1, 5.0),
+        evaluate_batch=_sqrt_batch,
+    ),
     callable_by_name=True,
 )
 TANH = register(
-    Op("tanh", "tanh", 1, _tanh, ("1 − tanh²(a)",), "tanh(a)", evaluate_batch=_tanh_batch),
+    Op(
+        name="tanh",
+        symbol="tanh",
+        arity=1,
+        evaluate=_tanh,
+        formulas=("1 − tanh²(a)",),
+        expression="tanh(a)",
+        evaluate_batch=_tanh_batch,
+    ),
     callable_by_name=True,
 )
 SIGMOID = register(
-    Op("sigmoid", "σ", 1, _sigmoid, ("σ(a)·(1 − σ(a))",), "σ(a)", evaluate_batch=_sigmoid_batch),
+    Op(
+        name="sigmoid",
+        symbol="σ",
+        arity=1,
+        evaluate=_sigmoid,
+        formulas=("σ(a)·(1 − σ(a))",),
+        expression="σ(a)",
+        evaluate_batch=_sigmoid_batch,
+    ),
     callable_by_name=True,
 )
 RELU = register(
-    Op("relu", "ReLU", 1, _relu, ("1 if a > 0 else 0",), "max(0, a)", evaluate_batch=_relu_batch),
+    Op(
+        name="relu",
+        symbol="ReLU",
+        arity=1,
+        evaluate=_relu,
+        formulas=("1 if a > 0 else 0",),
+        expression="max(0, a)",
+        evaluate_batch=_relu_batch,
+    ),
     callable_by_name=True,
 )
 HARDTANH = register(
     Op(
-        "hardtanh",
-        "hardtanh",
-        1,
-        _hardtanh,
-        ("1 if −1 < a < 1 else 0",),
-        "max(−1, min(1, a))",
+        name="hardtanh",
+        symbol="hardtanh",
+        arity=1,
+        evaluate=_hardtanh,
+        formulas=("1 if −1 < a < 1 else 0",),
+        expression="max(−1, min(1, a))",
         evaluate_batch=_hardtanh_batch,
     ),
     callable_by_name=True,
 )
 SIN = register(
-    Op("sin", "sin", 1, _sin, ("cos(a)",), "sin(a)", evaluate_batch=_sin_batch), callable_by_name=True
+    Op(
+        name="sin",
+        symbol="sin",
+        arity=1,
+        evaluate=_sin,
+        formulas=("cos(a)",),
+        expression="sin(a)",
+        evaluate_batch=_sin_batch,
+    ),
+    callable_by_name=True,
 )
 COS = register(
-    Op("cos", "cos", 1, _cos, ("−sin(a)",), "cos(a)", evaluate_batch=_cos_batch), callable_by_name=True
+    Op(
+        name="cos",
+        symbol="cos",
+        arity=1,
+        evaluate=_cos,
+        formulas=("−sin(a)",),
+        expression="cos(a)",
+        evaluate_batch=_cos_batch,
+    ),
+    callable_by_name=True,
 )
 ABS = register(
-    Op("abs", "|·|", 1, _abs, ("sign(a)",), "|a|", evaluate_batch=_abs_batch), callable_by_name=True
+    Op(
+        name="abs",
+        symbol="|·|",
+        arity=1,
+        evaluate=_abs,
+        formulas=("sign(a)",),
+        expression="|a|",
+        evaluate_batch=_abs_batch,
+    ),
+    callable_by_name=True,
 )
 
 
@@ -480,15 +626,25 @@ def _logsumexp_batch(xs: np.ndarray):
     return lse, o
 
 
-SUM = register(Op("sum", "Σ", None, _sum, ("1",), "Σ a_i", evaluate_batch=_sum_batch))
+SUM = register(
+    Op(
+        name="sum",
+        symbol="Σ",
+        arity=None,
+        evaluate=_sum,
+        formulas=("1",),
+        expression="Σ a_i",
+        evaluate_batch=_sum_batch,
+    )
+)
 LINEAR = register(
     Op(
-        "linear",
-        "Σw·x+b",
-        None,
-        _linear,
-        ("x_i for w_i, w_i for x_i, 1 for b",),
-        "Σ w_i·x_i + b",
+        name="linear",
+        symbol="Σw·x+b",
+        arity=None,
+        evaluate=_linear,
+        formulas=("x_i for w_i, w_i for x_i, 1 for b",),
+        expression="Σ w_i·x_i + b",
         evaluate_batch=_linear_batch,
         formula_for=_linear_derivative_text,
     ),
@@ -496,12 +652,12 @@ LINEAR = register(
 )
 LOGSUMEXP = register(
     Op(
-        "logsumexp",
-        "logΣexp",
-        None,
-        _logsumexp,
-        ("softmax(a)_i",),
-        "log Σ exp(a_i)",
+        name="logsumexp",
+        symbol="logΣexp",
+        arity=None,
+        evaluate=_logsumexp,
+        formulas=("softmax(a)_i",),
+        expression="log Σ exp(a_i)",
         evaluate_batch=_logsumexp_batch,
     )
 )
@@ -525,13 +681,13 @@ def softmax_output(index: int) -> Op:
 
     formula = ("o_i·(δ_ij − o_j)",)
     return Op(
-        "softmax",
-        f"softmax[{index}]",
-        None,
-        evaluate,
-        formula,
-        "exp(v_i)/Σ exp(v_j)",
-        index,
+        name="softmax",
+        symbol=f"softmax[{index}]",
+        arity=None,
+        evaluate=evaluate,
+        formulas=formula,
+        expression="exp(v_i)/Σ exp(v_j)",
+        param=index,
         evaluate_batch=_softmax_batch,
     )
 
@@ -555,13 +711,13 @@ def log_softmax_output(index: int) -> Op:
 
     formula = ("δ_ij − o_j",)
     return Op(
-        "log_softmax",
-        f"logsoftmax[{index}]",
-        None,
-        evaluate,
-        formula,
-        "v_i − log Σ exp(v_j)",
-        index,
+        name="log_softmax",
+        symbol=f"logsoftmax[{index}]",
+        arity=None,
+        evaluate=evaluate,
+        formulas=formula,
+        expression="v_i − log Σ exp(v_j)",
+        param=index,
         evaluate_batch=_log_softmax_batch,
     )
 
@@ -586,13 +742,13 @@ def cross_entropy_loss(target: int) -> Op:
 
     formula = ("o_i − y_i",)
     return Op(
-        "cross_entropy",
-        f"CE(y={target})",
-        None,
-        evaluate,
-        formula,
-        "−log softmax(v)_y",
-        target,
+        name="cross_entropy",
+        symbol=f"CE(y={target})",
+        arity=None,
+        evaluate=evaluate,
+        formulas=formula,
+        expression="−log softmax(v)_y",
+        param=target,
         evaluate_batch=_cross_entropy_batch,
     )
 

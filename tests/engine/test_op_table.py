@@ -90,3 +90,11 @@ def test_linear_formula_names_each_operands_partner():
     # operands (w1, w2, x1, x2, b): ∂a/∂w_i = x_i, ∂a/∂x_i = w_i, ∂a/∂b = 1
     assert [ops.LINEAR.formula(i, 5) for i in range(5)] == ["x1", "x2", "w1", "w2", "1"]
     assert "w_i" in ops.LINEAR.formula(0)  # the general pattern without a count
+
+
+def test_an_op_is_built_with_keyword_arguments_only():
+    fields = dict(name="square", symbol="²", arity=1, evaluate=lambda a: (a * a, (2 * a,)))
+    op = ops.Op(**fields, formulas=("2·a",), expression="a²")
+    assert (op.name, op.arity, op.param) == ("square", 1, None)
+    with pytest.raises(TypeError):
+        ops.Op("square", "²", 1, fields["evaluate"], ("2·a",), "a²")

@@ -114,7 +114,14 @@ def test_gradcheck_catches_a_wrong_derivative():
     from pathgrad.engine import apply
     from pathgrad.engine.ops import Op
 
-    wrong = Op("wrong_square", "sq", 1, lambda a: (a * a, (a,)), ("a",), "a²")  # should be 2a
+    wrong = Op(  # should be 2a
+        name="wrong_square",
+        symbol="sq",
+        arity=1,
+        evaluate=lambda a: (a * a, (a,)),
+        formulas=("a",),
+        expression="a²",
+    )
     report = gradcheck(lambda a: apply(wrong, a), [1.5])
     assert not report.ok
     assert "MISMATCH" in str(report)

@@ -13,7 +13,7 @@ import html
 from pathlib import Path
 from urllib.parse import quote
 
-from pathgrad.viz.diagram import write_atomically
+from pathgrad.engine.files import write_atomically
 
 __all__ = ["write_gallery", "main"]
 

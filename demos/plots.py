@@ -7,7 +7,7 @@ from pathlib import Path
 
 import matplotlib
 
-from pathgrad.viz.diagram import write_atomically
+from pathgrad.engine.files import write_atomically
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)

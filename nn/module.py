@@ -14,11 +14,11 @@ from __future__ import annotations
 import json
 import math
 import os
-import secrets
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from pathgrad.engine import Value
+from pathgrad.engine.files import write_atomically
 
 __all__ = ["Module", "StateError"]
 
@@ -171,15 +171,7 @@ class Module:
             "activations": self.activation_names(),
             "parameters": self.state_dict(),
         }
-        # opened like any new file (mkstemp would make it readable by its owner only)
-        temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-        try:
-            with open(temporary, "x", encoding="utf-8") as file:
-                json.dump(document, file, indent=1)
-            os.replace(temporary, path)
-        except BaseException:
-            temporary.unlink(missing_ok=True)
-            raise
+        write_atomically(path, json.dumps(document, indent=1).encode("utf-8"))
 
     def load(self, path: str | os.PathLike) -> Module:
         """Read parameters saved by ``save``; a file of another kind, shape or activation changes nothing.

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 import shutil
 import subprocess
 from pathlib import Path
+
+from pathgrad.engine.files import write_atomically
 
 __all__ = [
     "Diagram",
@@ -20,7 +21,6 @@ __all__ = [
     "GraphvizError",
     "FORMATS",
     "INSTALL_HELP",
-    "write_atomically",
 ]
 
 FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv": "dot"}
@@ -152,21 +152,3 @@ class Diagram:
             return {"image/svg+xml": self.svg()}
         except GraphvizNotFoundError as error:
             return {"text/plain": f"{error}\n\n{self._source}"}
-
-
-def write_atomically(target: Path, content: bytes) -> None:
-    """Write ``content`` to ``target`` through a temporary file in the same folder, then rename.
-
-    The temporary file is opened like any new file (``open(..., "xb")``), so the result
-    gets the user's usual permissions; ``tempfile.mkstemp`` would make it readable by
-    its owner only, and a web server or a colleague could not open the figure or page.
-    """
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
-    try:
-        with open(temporary, "xb") as stream:
-            stream.write(content)
-        os.replace(temporary, target)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise

@@ -5,29 +5,22 @@ every parameter has a dotted name from its place in the network (``L1.N3.w2``).
 ``label_parameters()`` writes those names into the parameters' labels, so diagrams
 name each weight the way a lecture does.
 
-State is saved as JSON (never pickle): a file names its kind, its shape and every
-parameter by its dotted name, and loading checks all of it before changing anything.
+State is saved as JSON (never pickle): a file names its kind, its shape, each neuron's
+activation and every parameter by its dotted name, and loading checks all of it before
+changing anything (``nn.model_file``).
 """
 
 from __future__ import annotations
 
-import json
-import math
 import os
 from collections.abc import Iterator, Mapping
-from pathlib import Path
 
 from pathgrad.engine import Value
-from pathgrad.engine.files import write_atomically
+
+from . import model_file
+from .model_file import StateError, check_state
 
 __all__ = ["Module", "StateError"]
-
-FILE_FORMAT = "pathgrad.nn"
-FILE_VERSION = 1
-
-
-class StateError(ValueError):
-    """A state dict or saved file does not fit the module it is loaded into."""
 
 
 def _join(prefix: str, name: str) -> str:
@@ -138,76 +131,36 @@ class Module:
             StateError: a parameter is missing or extra (naming it and both shapes), or
                 a value is not a finite number (naming the parameter).
         """
-        mine = dict(self.named_parameters())
-        theirs_shape = source_shape or f"{len(state)} parameters"
-        for name in mine:
-            if name not in state:
-                raise StateError(
-                    f"parameter {name!r} is missing from the state: it has shape {theirs_shape}, "
-                    f"this {type(self).__name__} has shape {self.describe_shape()}"
-                )
-        for name in state:
-            if name not in mine:
-                raise StateError(
-                    f"parameter {name!r} in the state is not in this {type(self).__name__}: the state has "
-                    f"shape {theirs_shape}, this {type(self).__name__} has shape {self.describe_shape()}"
-                )
-        numbers = {}
-        for name, number in state.items():
-            if isinstance(number, bool) or not isinstance(number, (int, float)) or not math.isfinite(number):
-                raise StateError(f"parameter {name!r}: needs a finite number, got {number!r}")
-            numbers[name] = float(number)
-        for name, value in mine.items():
+        self._set_parameters(check_state(self, state, source_shape or f"{len(state)} parameters"))
+
+    def _set_parameters(self, numbers: Mapping[str, float]) -> None:
+        for name, value in self.named_parameters():
             value.data = numbers[name]
 
     def save(self, path: str | os.PathLike) -> None:
-        """Write kind, shape, activations and parameters to ``path`` as JSON (atomically: never half-written)."""
-        path = Path(path)
-        document = {
-            "format": FILE_FORMAT,
-            "version": FILE_VERSION,
-            "kind": type(self).__name__,
-            "shape": self.describe_shape(),
-            "activations": self.activation_names(),
-            "parameters": self.state_dict(),
-        }
-        write_atomically(path, json.dumps(document, indent=1).encode("utf-8"))
+        """Write kind, shape, activations and parameters to ``path`` as JSON (see ``nn.model_file``).
+
+        Atomic and durable: the old file stays whole until the new one is complete on disk.
+
+        Raises:
+            StateError: a parameter is NaN or ±inf (naming it); nothing is written, as
+                JSON has no such numbers and the file could never be loaded.
+        """
+        model_file.write(self, path)
 
     def load(self, path: str | os.PathLike) -> Module:
-        """Read parameters saved by ``save``; a file of another kind, shape or activation changes nothing.
+        """Read parameters saved by ``save``; any file that does not describe exactly this module changes nothing.
 
         Returns:
             ``self``, for chaining (``MLP(2, [4, 1]).load("net.json")``).
+
+        Raises:
+            StateError: naming the file and what is wrong: too large, not UTF-8 or not JSON,
+                nested too deeply, a number out of range, an unknown or missing version or
+                key, or a kind, shape, activation or parameter that differs from this module's.
+            OSError: the file cannot be read (``FileNotFoundError`` …).
         """
-        path = Path(path)
-        try:
-            document = json.loads(path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as error:
-            raise StateError(f"{path}: not a JSON file ({error})") from None
-        if not isinstance(document, dict) or document.get("format") != FILE_FORMAT:
-            raise StateError(f'{path}: not a saved pathgrad module (no "format": "{FILE_FORMAT}")')
-        kind, shape = document.get("kind"), document.get("shape")
-        if kind != type(self).__name__:
-            raise StateError(
-                f"{path}: holds a {kind} of shape {shape}, cannot load it into a "
-                f"{type(self).__name__} of shape {self.describe_shape()}"
-            )
-        saved_activations = document.get("activations")
-        if isinstance(saved_activations, dict):
-            mine = self.activation_names()
-            for name, activation in mine.items():
-                if saved_activations.get(name, activation) != activation:
-                    raise StateError(
-                        f"{path}: neuron {name!r} was saved with activation {saved_activations[name]}, "
-                        f"this {type(self).__name__} uses {activation}"
-                    )
-        parameters = document.get("parameters")
-        if not isinstance(parameters, dict):
-            raise StateError(f'{path}: "parameters" must be an object of name: number')
-        try:
-            self.load_state_dict(parameters, source_shape=str(shape))
-        except StateError as error:
-            raise StateError(f"{path}: {error}") from None
+        self._set_parameters(model_file.read(self, path))
         return self
 
     # ------------------------------------------------------------- display

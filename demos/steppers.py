@@ -26,8 +26,7 @@ from pathgrad.engine import Value
 from pathgrad.nn import MLP, SGD
 from pathgrad.nn.losses import mse
 from pathgrad.viz.figures import two_paths_graph
-from pathgrad.viz.step_training import training_stepper
-from pathgrad.viz.stepper import Stepper, step
+from pathgrad.viz.step import Stepper, step, training_stepper
 
 XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 XOR_Y = np.array([-1.0, 1.0, 1.0, -1.0])

@@ -96,7 +96,7 @@ def test_the_wheel_installs_pathgrad_only_and_works_from_anywhere(tmp_path: Path
         (top_level,) = [n for n in names if n.endswith("top_level.txt")]
         assert archive.read(top_level).decode().split() == ["pathgrad"]
     assert {n.split("/")[0] for n in names if ".dist-info/" not in n} == {"pathgrad"}
-    assert any(n == "pathgrad/viz/static/step.js" for n in names)
+    assert any(n == "pathgrad/viz/step/static/step.js" for n in names)
     site = tmp_path / "site"
     subprocess.run(
         [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(site), str(wheel)],

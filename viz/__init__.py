@@ -10,11 +10,12 @@
 True
 """
 
+from . import step
 from .diagram import Diagram, GraphvizError, GraphvizNotFoundError
 from .draw import draw, draw_dot
 from .model import DisplayModel, GraphTooLargeError, build_model
 from .network import draw_network
-from .stepper import Stepper, step
+from .step import Stepper
 
 __all__ = [
     "draw",

@@ -282,7 +282,7 @@ COMMANDS: dict[str, Command] = {
 }
 
 
-REGISTERED_ELSEWHERE = ("pathgrad.viz.step_cli",)
+REGISTERED_ELSEWHERE = ("pathgrad.viz.step.cli",)
 """Modules whose ``register()`` adds their subcommands to ``COMMANDS`` (``step``: the step-through page)."""
 
 

@@ -14,7 +14,7 @@ from demos.lecture_neuron import INPUTS, lecture_neuron
 from pathgrad import nn
 from pathgrad.engine import Value
 from pathgrad.viz import draw
-from pathgrad.viz.stepper import step
+from pathgrad.viz.step import step
 
 __all__ = ["picture_jobs"]
 

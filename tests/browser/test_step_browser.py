@@ -15,8 +15,7 @@ from pathgrad.engine import Value, topological_order
 from pathgrad.nn import MLP, SGD
 from pathgrad.viz.figures import two_paths_graph
 from pathgrad.viz.ids import node_id
-from pathgrad.viz.step_training import training_stepper
-from pathgrad.viz.stepper import step
+from pathgrad.viz.step import step, training_stepper
 from pathgrad.viz.text import parse_number
 
 pytestmark = pytest.mark.browser

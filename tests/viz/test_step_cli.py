@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from pathgrad.viz.step_cli import main
+from pathgrad.viz.step.cli import main
 
 NEURON = ["tanh(x1*w1 + x2*w2 + b)", "--at", "x1=2", "x2=0", "w1=-3", "w2=1", "b=6.881373587019543"]
 

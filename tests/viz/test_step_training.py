@@ -10,7 +10,7 @@ import pytest
 from pathgrad.engine import topological_order
 from pathgrad.nn import MLP, SGD, fit
 from pathgrad.nn.losses import mse
-from pathgrad.viz.step_training import training_stepper
+from pathgrad.viz.step import training_stepper
 from pathgrad.viz.text import parse_number
 
 X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])

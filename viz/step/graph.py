@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from pathgrad.engine import Value, topological_order
 
-from .ids import edge_id
-from .model import DEFAULT_MAX_NODES, EdgeView, GraphTooLargeError, build_model
-from .step_text import node_names
+from ..ids import edge_id
+from ..model import DEFAULT_MAX_NODES, EdgeView, GraphTooLargeError, build_model
+from .words import node_names
 
 __all__ = ["StepGraph"]
 

@@ -1,7 +1,7 @@
 r"""``viz.step(root)``: press → and watch backprop, one node, one path, one ``+=`` at a time.
 
     >>> from pathgrad.engine import Value
-    >>> from pathgrad.viz.stepper import step
+    >>> from pathgrad.viz.step import step
     >>> x, w = Value(2.0, "x"), Value(-3.0, "w")
     >>> y = (x * w).tanh(); y.label = "y"
     >>> stepper = step(y)                   # modes: forward, backward, paths, quiz, nudge
@@ -24,15 +24,15 @@ from pathlib import Path
 
 from pathgrad.engine import Value
 
-from .diagram import write_atomically
-from .model import DEFAULT_MAX_NODES, check_size
+from ..diagram import write_atomically
+from ..model import DEFAULT_MAX_NODES, check_size
+from .data import MODES, build_data, text_extents
+from .graph import StepGraph
+from .layout import layout_svg
+from .nudge import NUDGES
 from .page import build_page, notebook_html
-from .step_boxes import expanded_view, merge_by_box, neuron_view, relabel, weight_edges
-from .step_data import MODES, build_data, text_extents
-from .step_graph import StepGraph
-from .step_layout import layout_svg
-from .step_nudge import NUDGES
-from .step_paths import MAX_STEPPED_PATHS
+from .paths import MAX_STEPPED_PATHS
+from .views import expanded_view, merge_by_box, neuron_view, relabel, weight_edges
 
 __all__ = ["Stepper", "step", "page_from_data", "NEURON_VIEW_NODES"]
 

@@ -1,6 +1,6 @@
 """One self-contained HTML page: SVG, CSS, JavaScript and JSON inline, no network access.
 
-The template, style and script are real files in ``viz/static``; ``build_page`` puts
+The template, style and script are real files in ``viz/step/static``; ``build_page`` puts
 them together. Every piece of user text is escaped for where it lands:
 
 * the title through ``html.escape``;
@@ -29,7 +29,7 @@ _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2
 
 
 def _static(name: str) -> str:
-    return resources.files("pathgrad.viz").joinpath("static", name).read_text(encoding="utf-8")
+    return resources.files("pathgrad.viz.step").joinpath("static", name).read_text(encoding="utf-8")
 
 
 def script_json(data: object) -> str:

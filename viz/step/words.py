@@ -14,7 +14,7 @@ import re
 
 from pathgrad.engine import Constant, Value
 
-from .text import MINUS, format_number
+from ..text import MINUS, format_number
 
 __all__ = ["number", "signed", "node_names", "forward_formula", "local_formula", "partial", "wrap"]
 

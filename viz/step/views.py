@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .model import build_model
-from .step_graph import StepGraph
+from ..model import build_model
+from .graph import StepGraph
 
 __all__ = ["Box", "View", "expanded_view", "neuron_view", "relabel", "weight_edges"]
 

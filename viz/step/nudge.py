@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from pathgrad.engine import Value
 
-from .step_graph import StepGraph
-from .step_text import number, partial, signed
-from .step_timeline import Step, line, node_state, step
+from .frames import Step, line, node_state, step
+from .graph import StepGraph
+from .words import number, partial, signed
 
 __all__ = ["nudge_timeline", "NUDGES"]
 

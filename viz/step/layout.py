@@ -21,8 +21,8 @@ import math
 import shutil
 import subprocess
 
-from .diagram import INSTALL_HELP, GraphvizError, GraphvizNotFoundError
-from .step_boxes import Box, View
+from ..diagram import INSTALL_HELP, GraphvizError, GraphvizNotFoundError
+from .views import Box, View
 
 __all__ = ["layout_svg", "FONT", "CHAR_WIDTH"]
 

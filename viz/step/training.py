@@ -19,13 +19,13 @@ import numpy as np
 
 from pathgrad.engine import Value
 
-from .model import DEFAULT_MAX_NODES
-from .step_data import node_table
-from .step_graph import StepGraph
-from .step_passes import data_text, grad_text
-from .step_text import number
-from .step_timeline import edge_state, line, node_state, step
+from ..model import DEFAULT_MAX_NODES
+from .data import node_table
+from .frames import edge_state, line, node_state, step
+from .graph import StepGraph
+from .passes import data_text, grad_text
 from .stepper import Stepper, page_from_data
+from .words import number
 
 __all__ = ["training_stepper"]
 

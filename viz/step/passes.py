@@ -13,10 +13,10 @@ import math
 
 from pathgrad.engine import Constant, Value, backward_steps
 
-from .step_graph import StepGraph
-from .step_text import forward_formula, local_formula, number, partial
-from .step_timeline import Step, edge_state, line, node_state, step
-from .text import parse_number
+from ..text import parse_number
+from .frames import Step, edge_state, line, node_state, step
+from .graph import StepGraph
+from .words import forward_formula, local_formula, number, partial
 
 __all__ = [
     "data_text",

@@ -2,7 +2,7 @@
 
 The subcommand is one ``viz.cli.Command``; ``register()`` adds it to ``viz.cli.COMMANDS``
 (the command line's table of subcommands). ``main`` registers it and runs the
-command line, so ``python -m pathgrad.viz.step_cli step ...`` works on its own.
+command line, so ``python -m pathgrad.viz.step.cli step ...`` works on its own.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .cli import COMMANDS, Command, UsageError, add_expression_arguments, build_graph
-from .cli import main as cli_main
+from ..cli import COMMANDS, Command, UsageError, add_expression_arguments, build_graph
+from ..cli import main as cli_main
 
 __all__ = ["STEP_COMMAND", "register", "main"]
 
@@ -24,7 +24,7 @@ STEP_EXAMPLES = """examples:
 
 
 def configure_step(parser: argparse.ArgumentParser) -> None:
-    from .step_data import MODES
+    from .data import MODES
 
     add_expression_arguments(parser)
     parser.add_argument("-o", "--output", type=Path, required=True, help="the page to write (.html)")
@@ -36,7 +36,7 @@ def configure_step(parser: argparse.ArgumentParser) -> None:
 
 
 def run_step(args: argparse.Namespace) -> int:
-    from .model import GraphTooLargeError
+    from ..model import GraphTooLargeError
     from .stepper import step
 
     if args.output.suffix.lower() not in (".html", ".htm"):

@@ -14,9 +14,9 @@ import math
 
 from pathgrad.engine import Value, count_edges, count_paths, paths
 
-from .step_graph import StepGraph
-from .step_text import number, partial
-from .step_timeline import Step, edge_state, line, step
+from .frames import Step, edge_state, line, step
+from .graph import StepGraph
+from .words import number, partial
 
 __all__ = ["paths_timeline", "MAX_STEPPED_PATHS"]
 

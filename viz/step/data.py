@@ -6,19 +6,19 @@
             "subjects": {mode: [[node_id, name], …]}, "variants": {"nudge": ["0.1", …]},
             "nodes": {node_id: {"name", "kind", "leaf"}}, "counts": {"nodes", "edges"}}
 
-The numbers all come from the engine's traversal (see ``viz.step_passes``,
-``viz.step_paths``, ``viz.step_nudge``); the page only replays them.
+The numbers all come from the engine's traversal (see ``viz.step.passes``,
+``viz.step.paths``, ``viz.step.nudge``); the page only replays them.
 """
 
 from __future__ import annotations
 
 from pathgrad.engine import count_edges
 
-from .step_graph import StepGraph
-from .step_nudge import NUDGES, nudge_timeline
-from .step_passes import backward_timeline, forward_timeline, quiz_timeline, resting
-from .step_paths import MAX_STEPPED_PATHS, paths_timeline
-from .step_timeline import line
+from .frames import line
+from .graph import StepGraph
+from .nudge import NUDGES, nudge_timeline
+from .passes import backward_timeline, forward_timeline, quiz_timeline, resting
+from .paths import MAX_STEPPED_PATHS, paths_timeline
 
 __all__ = ["MODES", "build_data", "node_table", "text_extents", "SUBJECT_MODES"]
 

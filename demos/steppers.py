@@ -7,7 +7,9 @@ the same name beside it for the gallery:
 * ``step_two_paths.html``: o = exp(w²)·sin(w²), whose two paths from w add up to ∂o/∂w;
 * ``step_mlp.html``: a 2-4-4-1 tanh network's squared error on one sample, one box per
   neuron (a, δ, h, Δ), and ``step_mlp_nodes.html``, the same graph node by node;
-* ``step_training.html``: fit iterations of a 2-3-1 network on XOR, on one locked layout.
+* ``step_training.html``: fit iterations of a 2-3-1 network on XOR, on one locked layout,
+  showing the sample x = (1, 1): its first-layer gradients δ·x are not zero, as they
+  are for x = (0, 0), whose every ∂L/∂w of the first layer is δ · 0.
 
 The findings check the pages' data against the engine: each path walk ends on the
 grad backward computed, and the last training frame's loss is fit's last loss.
@@ -30,6 +32,8 @@ from pathgrad.viz.step import Stepper, step, training_stepper
 
 XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 XOR_Y = np.array([-1.0, 1.0, 1.0, -1.0])
+TRAINING_SAMPLE = 3
+"""The XOR row the training page shows: x = (1, 1), so every first-layer weight has a gradient."""
 
 
 def _save(stepper: Stepper, out: Path, name: str) -> None:
@@ -53,6 +57,16 @@ def mlp_loss(seed: int = 0) -> Value:
     return loss
 
 
+def first_layer_weight_grads(model: MLP, x: np.ndarray, target: float) -> list[float]:
+    """∂L/∂w = δ · x_i of each first-layer weight for one sample's squared error (grads left at zero)."""
+    loss = mse([model([Value(float(v)) for v in x])], [target])
+    model.zero_grad()
+    loss.backward()
+    grads = [w.grad for neuron in model.layers[0].neurons for w in neuron.w]
+    model.zero_grad()
+    return grads
+
+
 def main(out: Path, quick: bool = False) -> dict:
     o = neuron(*(Value(v, k) for k, v in INPUTS.items()))
     neuron_page = step(o, title="One neuron: o = tanh(x1·w1 + x2·w2 + b)")
@@ -69,14 +83,16 @@ def main(out: Path, quick: bool = False) -> dict:
     random.seed(1)
     model = MLP(2, [3, 1], activation="tanh")
     epochs = 20 if quick else 120
+    start_grads = first_layer_weight_grads(model, XOR_X[TRAINING_SAMPLE], XOR_Y[TRAINING_SAMPLE])
     training = training_stepper(
         model,
         XOR_X,
         XOR_Y,
         epochs=epochs,
         optimizer=SGD(model.parameters(), lr=0.2),
+        sample=TRAINING_SAMPLE,
         every=1 if quick else 4,
-        title="Training a 2-3-1 network on XOR: sample 0's graph",
+        title="Training a 2-3-1 network on XOR: the graph of x = (1, 1)",
     )
     _save(training, out, "step_training")
     losses = training.data["chart"]["values"]
@@ -89,6 +105,10 @@ def main(out: Path, quick: bool = False) -> dict:
         "two paths: path sum = grad for w": _path_sum_matches(two_page, w.label),
         "mlp nodes / edges": (mlp_page.data["counts"]["nodes"], mlp_page.data["counts"]["edges"]),
         "training loss first → last": (f"{losses[0]:.4f}", f"{losses[-1]:.2e}"),
+        "training sample x, first-layer ∂L/∂w at iteration 1": (
+            tuple(float(v) for v in XOR_X[TRAINING_SAMPLE]),
+            [round(g, 4) for g in start_grads],
+        ),
         "pages": sorted(p.name for p in out.glob("step_*.html")),
     }
 

@@ -12,10 +12,17 @@ once per class and replayed over the batch with numpy, and the batch gradients l
 the model's own parameter ``Value``s. One step is also run by the plain scalar engine
 from the same weights to show both give the same loss.
 
-Writes ``digits_sample.png`` (a test digit and the network's probabilities) and that
-digit's loss graph after a backward pass, collapsed: ``digits_sample_neurons.svg`` has
-one box per neuron (a, h, δ, Δ) with the weights on its 2,368 edges, a tall picture to
-zoom into; ``digits_sample_layers.png`` has one vector unit per layer, readable at once.
+The sample shown is the one the lecture can learn from: among the test images the
+network gets wrong, the one it is least sure of (the smallest top probability; with no
+mistake, the least sure image). A digit predicted at 100 % has o − y ≈ 0, so all its
+gradients are ~1e-5 and its picture shows nothing; an uncertain mistake has a large
+δ = o − y at the output and gradients of order 1 down to the first layer.
+
+Writes ``digits_sample.png`` (that digit and the network's probabilities) and its loss
+graph after a backward pass, collapsed: ``digits_sample_neurons.svg`` has one box per
+neuron (a, h, Φ′(a), δ, Δ), its 2,368 edges coloured and sized by ∂L/∂w (too many to
+number), a tall picture to zoom into; ``digits_sample_layers.png`` has one vector unit
+per layer, readable at once.
 """
 
 from __future__ import annotations
@@ -57,8 +64,17 @@ def load_digits() -> tuple[np.ndarray, np.ndarray]:
 
 
 def _probabilities(logits: np.ndarray) -> np.ndarray:
-    exps = np.exp(logits - logits.max())
-    return exps / exps.sum()
+    """softmax of each row."""
+    exps = np.exp(logits - logits.max(axis=-1, keepdims=True))
+    return exps / exps.sum(axis=-1, keepdims=True)
+
+
+def uncertain_sample(probabilities: np.ndarray, digits: np.ndarray) -> int:
+    """The row of the least sure mistake (smallest top probability), or the least sure row if none is wrong."""
+    top = probabilities.max(axis=1)
+    wrong = np.flatnonzero(probabilities.argmax(axis=1) != digits)
+    candidates = wrong if len(wrong) else np.arange(len(digits))
+    return int(candidates[np.argmin(top[candidates])])
 
 
 def _sample_picture(image: np.ndarray, probabilities: np.ndarray, digit: int, path: Path) -> Path:
@@ -70,15 +86,12 @@ def _sample_picture(image: np.ndarray, probabilities: np.ndarray, digit: int, pa
     left.imshow(image.reshape(8, 8), cmap="gray_r")
     left.set(title=f"a test image of a {digit}", xticks=[], yticks=[])
     answer = int(np.argmax(probabilities))
-    colours = ["#1f4e9c" if k == answer else "#9aa5b1" for k in range(10)]
+    colours = ["#1f4e9c" if k == answer else "#e67e22" if k == digit else "#9aa5b1" for k in range(10)]
     right.bar(range(10), probabilities, color=colours)
-    right.set(
-        xticks=range(10),
-        ylim=(0, 1),
-        xlabel="digit",
-        ylabel="softmax(v)",
-        title=f"the network says {answer} ({probabilities[answer]:.0%})",
-    )
+    verdict = f"the network says {answer} ({probabilities[answer]:.0%})"
+    if answer != digit:
+        verdict += f", {digit} gets {probabilities[digit]:.0%}"
+    right.set(xticks=range(10), ylim=(0, 1), xlabel="digit", ylabel="softmax(v)", title=verdict)
     return save_figure(figure, path)
 
 
@@ -87,6 +100,7 @@ def _sample_graph(model: MLP, x: np.ndarray, digit: int) -> Value:
     logits = model([Value(float(v), f"x{i}") for i, v in enumerate(x, start=1)])
     loss = softmax_cross_entropy([logits], [digit])
     loss.label = "L"
+    model.zero_grad()  # training left the last batch's gradients on the parameters
     loss.backward()
     return loss
 
@@ -137,9 +151,13 @@ def main(out: Path, quick: bool = False) -> dict:
     scalar_loss, scalar_time = _first_step(X_train, y_train, "scalar")
     compiled_loss, _ = _first_step(X_train, y_train, "compiled")
 
-    index = 0
-    probabilities = _probabilities(test_logits[index])
-    _sample_picture(X_test[index], probabilities, int(y_test[index]), out / "digits_sample.png")
+    all_probabilities = _probabilities(test_logits)
+    index = uncertain_sample(all_probabilities, y_test)
+    probabilities, digit = all_probabilities[index], int(y_test[index])
+    _sample_picture(X_test[index], probabilities, digit, out / "digits_sample.png")
+    loss = _sample_graph(model, X_test[index], digit)
+    first_layer = np.abs([p.grad for p in model.layers[0].parameters()])
+    likeliest = np.argsort(probabilities)[::-1][:3]
     findings = {
         "network": f"MLP {model.describe_shape()}, {len(model.parameters())} parameters",
         "training": f"{epochs} epochs, {len(history.steps)} compiled steps of 64 samples",
@@ -152,15 +170,20 @@ def main(out: Path, quick: bool = False) -> dict:
             round(scalar_time, 4),
             round(training_time / len(history.steps), 4),
         ),
-        "sample": f"test image 0 is a {int(y_test[index])}; the network says {int(np.argmax(probabilities))}",
+        "sample": f"test image {index} is a {digit}; the network says {int(likeliest[0])}",
+        "sample probabilities (top 3)": {int(k): round(float(probabilities[k]), 3) for k in likeliest},
+        "sample loss": round(loss.data, 4),
+        "sample first-layer |∂L/∂p|, largest and mean": (
+            round(float(first_layer.max()), 4),
+            round(float(first_layer.mean()), 4),
+        ),
         "files": ["digits_sample.png"],
     }
-    loss = _sample_graph(model, X_test[index], int(y_test[index]))
     try:
         from pathgrad.viz import draw
 
         draw(loss, collapse="layer").save(out / "digits_sample_layers.png")
-        draw(loss, collapse="neuron", fields=("label", "data", "grad"), max_nodes=10_000).save(
+        draw(loss, collapse="neuron", fields=("label", "data"), max_nodes=10_000).save(
             out / "digits_sample_neurons.svg"
         )
         findings["files"] += ["digits_sample_layers.png", "digits_sample_neurons.svg"]

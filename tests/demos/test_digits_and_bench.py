@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import sys
 
+import numpy as np
 import pytest
 
 from demos import digits
@@ -16,6 +18,18 @@ def test_digits_train_in_compiled_mode_and_match_the_scalar_step(tmp_path):
     assert compiled_loss == pytest.approx(scalar_loss, rel=1e-9)
     assert found["network"] == "MLP 64-32-10, 2410 parameters"
     assert found["test accuracy"] > 0.6  # 6 epochs on 400 images; the full demo reaches about 96 %
+    # the sample shown is an uncertain mistake, whose gradients reach the first layer
+    said, truth = (
+        int(d)
+        for d in re.fullmatch(r"test image \d+ is a (\d); the network says (\d)", found["sample"]).groups()[
+            ::-1
+        ]
+    )
+    probabilities = found["sample probabilities (top 3)"]
+    assert said != truth and probabilities[said] < 0.9 and probabilities[said] == max(probabilities.values())
+    assert found["sample loss"] > 0.1
+    largest, mean = found["sample first-layer |∂L/∂p|, largest and mean"]
+    assert largest > 0.05 and mean > 1e-3  # a sample predicted at 100 % has them all ~1e-5
     assert (tmp_path / "digits_sample.png").read_bytes().startswith(b"\x89PNG")
     assert (tmp_path / "digits_sample_layers.png").read_bytes().startswith(b"\x89PNG")
     assert b"L1.N1" in (tmp_path / "digits_sample_neurons.svg").read_bytes()
@@ -51,3 +65,11 @@ def test_quick_bench_prints_every_row(tmp_path, capsys):
         assert expected in workloads, expected
     assert "RecursionError" in table  # micrograd's recursive sort on the chain
     assert "Machine: " in table and (tmp_path / "bench.md").read_text(encoding="utf-8") == table + "\n"
+
+
+def test_uncertain_sample_is_the_least_sure_mistake_or_else_the_least_sure_row():
+    probabilities = np.array([[0.9, 0.1], [0.4, 0.6], [0.45, 0.55], [0.2, 0.8]])
+    assert (
+        digits.uncertain_sample(probabilities, np.array([0, 0, 0, 0])) == 2
+    )  # rows 1-3 wrong; 0.55 < 0.6, 0.8
+    assert digits.uncertain_sample(probabilities, np.array([0, 1, 1, 1])) == 2  # none wrong: the least sure

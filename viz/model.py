@@ -46,6 +46,8 @@ __all__ = [
     "DEFAULT_MAX_NODES",
     "check_size",
     "edge_formula",
+    "label_name",
+    "operand_names",
 ]
 
 DEFAULT_MAX_NODES = 250
@@ -164,17 +166,78 @@ class DisplayModel:
         return cache
 
 
-def edge_formula(op: Op, operand_index: int, operand_count: int | None = None) -> str:
-    """The local-derivative formula shown on an edge, saying which operand it is for.
+_OPERAND_TOKEN = re.compile(r"(?<![A-Za-z0-9_])([ab]|[wx][0-9]+)(?![A-Za-z0-9_])")
+"""The op table's generic operand names: a and b, and a neuron's w_i and x_i."""
+_ONE_WORD = re.compile(r"[\w.′']+")
+_DESCRIBED = re.compile(r"([\w.′']+) \([^()]*\)")
+_UNNAMED = ("u", "v")
+"""What a formula calls an operand with neither a label nor labelled operands (never a or b)."""
 
-    A binary op's formula is written in its operands a and b, so on its own the edge
-    from x into x·y would read "b" (and a neuron's bias is called b too). It is shown
-    as the whole equation, ``∂(a · b)/∂a = b``; other ops' formulas are shown as the
-    op table writes them (``1 − tanh²(a)``: a can only be the one operand).
+
+def _bracketed(name: str) -> str:
+    return name if _ONE_WORD.fullmatch(name) else f"({name})"
+
+
+def _in_operands(text: str, op: Op, names: list[str]) -> str:
+    """The op table's ``text`` with each generic operand replaced by that operand's name."""
+
+    def named(match: re.Match) -> str:
+        token = match[1]
+        if op.arity in (1, 2) and token in ("a", "b"):
+            index = "ab".index(token)
+        elif op.name == "linear":
+            k = int(token[1:]) - 1
+            index = k if token[0] == "w" else len(names) // 2 + k
+        else:
+            return token
+        if not 0 <= index < len(names):
+            return token
+        enclosed = (
+            text[match.start() - 1 : match.start()] == "(" and text[match.end() : match.end() + 1] == ")"
+        )
+        return names[index] if enclosed else _bracketed(names[index])
+
+    return _OPERAND_TOKEN.sub(named, text)
+
+
+def label_name(value: Value) -> str:
+    """What a formula calls a labelled node: the label up to " = " ("p = g(y)" is p), without a
+    trailing description ("h (post-activation)" is h); "" for no label."""
+    name = value.label.split(" = ")[0].strip() if value.label else ""
+    described = _DESCRIBED.fullmatch(name)
+    return described[1] if described else name
+
+
+def operand_names(child: Value) -> list[str]:
+    """The names of ``child``'s operands in formulas: each one's label, else its expression in
+    its own operands' labels (``x · y``), else u, v."""
+    names = []
+    for operand, unnamed in zip(child.parents, _UNNAMED * len(child.parents)):
+        name = label_name(operand)
+        op = operand.operation
+        if not name and op is not None and op.arity in (1, 2):
+            inner = [label_name(p) for p in operand.parents]
+            name = _in_operands(op.expression, op, inner) if all(inner) else ""
+        names.append(name or unnamed)
+    return names
+
+
+def edge_formula(child: Value, operand_index: int) -> str:
+    """The local derivative on the edge from operand ``operand_index`` into ``child``, in this graph's names.
+
+    The op table writes formulas in generic operands (a, b; w_i, x_i in a neuron); an
+    edge names them by their labels, so the edge from x into x·y reads ``∂(x · y)/∂x = y``
+    and the lecture's two-path graph ``∂o/∂p = q`` (never a bare "b", which reads like a
+    bias, or "a", the pre-activation). A binary op's edge shows the whole equation, since
+    on its own "q" would not say which operand it is for; other ops' edges show the
+    formula alone (``1 − tanh²(x · y)``: there is only one operand).
     """
-    formula = op.formula(operand_index, operand_count)
+    op = child.operation
+    names = operand_names(child)
+    formula = _in_operands(op.formula(operand_index, len(child.parents)), op, names)
     if op.arity == 2:
-        return f"∂({op.expression})/∂{'ab'[operand_index]} = {formula}"
+        output = label_name(child) or _in_operands(op.expression, op, names)
+        return f"∂{_bracketed(output)}/∂{_bracketed(names[operand_index])} = {formula}"
     return formula
 
 
@@ -230,7 +293,7 @@ def build_model(
             child=ids[child],
             index=index,
             local_grad=local,
-            formula=edge_formula(child.operation, index, len(child.parents)),
+            formula=edge_formula(child, index),
             contribution=None if child.grad is None else local * child.grad,
         )
         for child in order

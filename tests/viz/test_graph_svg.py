@@ -58,10 +58,25 @@ def test_formulas_come_from_the_op_table():
     model = build_model(out)
     svg = parse(draw(out, fields=("label", "data", "grad", "local", "formula")).svg())
     mul = next(n for n in model.nodes if n.op_name == "mul")
-    # the edge from x says which operand x is, not a bare "b" that reads like a bias
-    assert texts(svg, edge_id(mul.id, 0)) == ["∂(a · b)/∂a = b", format_number(-2.0)]
-    assert texts(svg, edge_id(mul.id, 1)) == ["∂(a · b)/∂b = a", format_number(3.0)]
-    assert texts(svg, edge_id(model.root, 0))[0] == "1 − tanh²(a)"
+    # the edge from x says which operand x is, by its label, not a bare "b" that reads like a bias
+    assert texts(svg, edge_id(mul.id, 0)) == ["∂(x · y)/∂x = y", format_number(-2.0)]
+    assert texts(svg, edge_id(mul.id, 1)) == ["∂(x · y)/∂y = x", format_number(3.0)]
+    assert texts(svg, edge_id(model.root, 0))[0] == "1 − tanh²(x · y)"  # the unlabelled operand's expression
+
+
+def test_formulas_name_a_neurons_operands_and_call_unnamed_ones_u_and_v():
+    import random
+
+    from pathgrad.nn import MLP
+
+    model = MLP(2, [2, 1], activation="tanh", rng=random.Random(0))
+    out = model([Value(0.5, "x1"), Value(-1.0, "x2")])
+    formulas = {(e.child, e.index): e.formula for e in build_model(out).edges}
+    output = next(n for n in build_model(out).nodes if n.label == "L2.N1.a")
+    # L2's weight w1 multiplies L1.N1.h, not an input x1: its edge says so
+    assert formulas[(output.id, 0)] == "L1.N1.h" and formulas[(output.id, 2)] == "L2.N1.w1"
+    anonymous = Value(1.0) / Value(2.0)
+    assert [e.formula for e in build_model(anonymous).edges] == ["∂(u / v)/∂u = 1/v", "∂(u / v)/∂v = −u/v²"]
 
 
 def test_ids_are_topological_positions_and_labels_and_a_times_a_has_two_edges():

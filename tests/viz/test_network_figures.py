@@ -127,6 +127,14 @@ def test_figure_two_paths_highlights_both_paths_whose_products_sum_to_the_grad()
     assert "#C8C8C8" in first and "#CC79A7" not in first
 
 
+def test_figure_two_paths_names_its_operands_by_their_labels():
+    """The lecture's a and b are pre-activation and bias: the chain-rule figure never uses them."""
+    svg = parse(FIGURES["figure_two_paths"]().svg())
+    written = [t for edge in svg.iter() if edge.get("class") == "edge" for t in texts(svg, edge.get("id"))]
+    formulas = [t for t in written if not t.lstrip("−-").replace(".", "").isdigit()]
+    assert formulas == ["2·w", "exp(y)", "cos(y)", "∂o/∂p = q", "∂o/∂q = p"]
+
+
 def test_figure_1_1_pre_post_activation():
     from pathgrad.viz import build_model
     from pathgrad.viz.figures import pre_post_activation_graph

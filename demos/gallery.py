@@ -46,10 +46,13 @@ LECTURE: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
         "autoencoder",
         "The autoencoder and the SVD",
         (
-            ("figure_autoencoder", "The autoencoder: as many outputs as inputs, through a constricted code."),
+            (
+                "figure_autoencoder",
+                "The autoencoder: as many outputs as inputs, through a constricted code (deep: 6-4-2-4-6).",
+            ),
             (
                 "autoencoder_svd",
-                "A shallow linear autoencoder trained by backprop reaches the rank-2 SVD: its error meets "
+                "Its shallow linear variant, 6-2-6, trained by backprop, reaches the rank-2 SVD: its error meets "
                 "the SVD's, and decoder and encoder turn into the top singular subspace (principal angles).",
             ),
         ),
@@ -116,7 +119,10 @@ LECTURE: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
         "training",
         "Training",
         (
-            ("step_training", "Step through training on XOR: one sample's graph, iteration by iteration."),
+            (
+                "step_training",
+                "Step through training on XOR: the graph of x = (1, 1), iteration by iteration.",
+            ),
             ("moons_loss", "micrograd's moons: loss and accuracy over 100 steps."),
             ("moons_boundary", "The decision boundary after training."),
             ("universal_approximation", "One hidden layer fits a curve better and better as it widens."),

@@ -20,13 +20,13 @@ because the tests iterate over ``OPS``).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
 
-__all__ = ["DomainError", "Op", "OPS", "FUNCTIONS", "power", "register"]
+__all__ = ["DomainError", "Op", "OPS", "FUNCTIONS", "power", "register", "LinearOperands", "linear_operands"]
 
 
 class DomainError(ValueError):
@@ -53,6 +53,8 @@ class Op:
         evaluate_batch: ``(xs) -> (out, local_grads)`` over a batch (see the module
             docstring); a parametrised family's takes ``(xs, param)``, where ``param``
             may also hold one value per sample (a class index per sample, say).
+        written: for an n-ary op, how it reads with its operands' texts (``sum``:
+            ``a + b + c``); without it, ``symbol(a, b, …)`` (see ``write``).
     """
 
     name: str
@@ -65,6 +67,13 @@ class Op:
     sample_domain: tuple[float, float] = field(default=(-3.0, 3.0))
     evaluate_batch: Callable[..., tuple[np.ndarray, np.ndarray]] | None = None
     formula_for: Callable[[int, int], str] | None = None
+    written: Callable[[Sequence[str]], str] | None = None
+
+    def write(self, operands: Sequence[str]) -> str:
+        """An n-ary op's expression with ``operands`` in place: ``Σ(x1, x2)`` unless the op says how it reads."""
+        if self.written is not None:
+            return self.written(operands)
+        return f"{self.symbol}({', '.join(operands)})"
 
     def formula(self, operand_index: int, operand_count: int | None = None) -> str:
         """The local-derivative formula for one operand, e.g. ``b`` for ∂(a·b)/∂a.
@@ -575,6 +584,65 @@ def _sum_batch(xs: np.ndarray):
     return total, np.ones((len(xs), 1))
 
 
+@dataclass(frozen=True)
+class LinearOperands:
+    r"""Where a ``linear`` node a = Σ w_i·x_i + b keeps its operands: (w_1..w_n, x_1..x_n, b).
+
+    >>> layout = linear_operands(5)       # two weights, two inputs, the bias
+    >>> list(layout.weights), list(layout.inputs), layout.bias
+    ([0, 1], [2, 3], 4)
+    """
+
+    size: int
+    """n, the number of weights (and of inputs)."""
+
+    @property
+    def weights(self) -> range:
+        return range(self.size)
+
+    @property
+    def inputs(self) -> range:
+        return range(self.size, 2 * self.size)
+
+    @property
+    def bias(self) -> int:
+        return 2 * self.size
+
+    def weight_of(self, input_index: int) -> int:
+        """The operand index of the weight that multiplies the input at operand ``input_index``."""
+        return input_index - self.size
+
+    def input_of(self, weight_index: int) -> int:
+        """The operand index of the input that the weight at operand ``weight_index`` multiplies."""
+        return weight_index + self.size
+
+
+def linear_operands(operand_count: int) -> LinearOperands:
+    """The layout of a ``linear`` node's ``operand_count`` operands (an odd number: 2n + 1)."""
+    if operand_count % 2 != 1:
+        raise ValueError(f"linear needs operands w_1..w_n, x_1..x_n, b (an odd number), got {operand_count}")
+    return LinearOperands(operand_count // 2)
+
+
+def _write_linear(operands: Sequence[str]) -> str:
+    """``w1·x1 + w2·x2 + b``."""
+    layout = linear_operands(len(operands))
+    terms = [f"{operands[w]}·{operands[layout.input_of(w)]}" for w in layout.weights]
+    return " + ".join([*terms, operands[layout.bias]])
+
+
+def _write_sum(terms: Sequence[str]) -> str:
+    """``a + b + c``; a sum of one term reads ``Σ(a)``, so it never takes its only term's name."""
+    if len(terms) == 1:
+        only = terms[0]
+        return (
+            f"Σ{only}"
+            if only.startswith("(") and only.endswith(")") and only.count("(") == 1
+            else f"Σ({only})"
+        )
+    return " + ".join(terms)
+
+
 def _linear(*xs: float):
     """Σ w_i·x_i + b over operands laid out as (w_1..w_n, x_1..x_n, b)."""
     _require(len(xs) % 2 == 1, f"needs operands w_1..w_n, x_1..x_n, b (an odd number), got {len(xs)}")
@@ -588,10 +656,10 @@ def _linear(*xs: float):
 
 def _linear_derivative_text(index: int, count: int) -> str:
     """∂a/∂w_i = x_i, ∂a/∂x_i = w_i, ∂a/∂b = 1, for operands (w_1..w_n, x_1..x_n, b)."""
-    n = count // 2
-    if index == count - 1:
+    layout = linear_operands(count)
+    if index == layout.bias:
         return "1"
-    return f"x{index + 1}" if index < n else f"w{index - n + 1}"
+    return f"x{index + 1}" if index in layout.weights else f"w{layout.weight_of(index) + 1}"
 
 
 def _linear_batch(xs: np.ndarray):
@@ -635,6 +703,7 @@ SUM = register(
         formulas=("1",),
         expression="Σ a_i",
         evaluate_batch=_sum_batch,
+        written=_write_sum,
     )
 )
 LINEAR = register(
@@ -647,6 +716,7 @@ LINEAR = register(
         expression="Σ w_i·x_i + b",
         evaluate_batch=_linear_batch,
         formula_for=_linear_derivative_text,
+        written=_write_linear,
     ),
     callable_by_name=True,
 )

@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from pathgrad.engine import Value
+from pathgrad.engine.ops import linear_operands
 
 from .dot import attributes, cell, header, quote
 from .graph_view import edge_line, largest_contribution, node_lines
@@ -153,10 +154,10 @@ class _View:
 
     def into_neuron(self, group: GroupView):
         """The edges into a that come from outside the neuron box (inputs, non-leaf weights)."""
-        count = len(group.inputs)
-        for index in range(2 * count + 1):
+        layout = linear_operands(2 * len(group.inputs) + 1)
+        for index in range(layout.bias + 1):
             edge = self.edges[edge_id(group.a, index)]
-            if edge.parent not in self.hidden or index in range(count, 2 * count):
+            if edge.parent not in self.hidden or index in layout.inputs:
                 yield edge
 
     def weighted_edge(self, group: GroupView, edge, source: str) -> str:
@@ -166,11 +167,12 @@ class _View:
         number written on it (the expanded graph's w_i·δ, what flows back to the input,
         can have the other sign and would colour a positive ∂L/∂w_i as negative).
         """
-        count = len(group.inputs)
+        layout = linear_operands(2 * len(group.inputs) + 1)
         texts = None
-        if count <= edge.index < 2 * count:
-            weight = self.model.node(group.weights[edge.index - count])
-            name = weight.label.rsplit(".", 1)[-1] or f"w{edge.index - count + 1}"
+        if edge.index in layout.inputs:
+            k = layout.weight_of(edge.index)
+            weight = self.model.node(group.weights[k])
+            name = weight.label.rsplit(".", 1)[-1] or f"w{k + 1}"
             texts = [f"{name} = {self.options.number(weight.data)}"] if "local" in self.options.fields else []
             if "grad" in self.options.fields and weight.grad is not None:
                 texts.append(f"∂L/∂{name} = {self.options.number(weight.grad)}")

@@ -30,7 +30,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from pathgrad.engine import Constant, Value, topological_order
-from pathgrad.engine.ops import Op
+from pathgrad.engine.ops import Op, linear_operands
 
 from .ids import edge_id, group_id, node_id
 
@@ -318,8 +318,10 @@ def _neuron_groups(
         h = node
         if len(consumers) == 1 and len(consumers[0].parents) == 1 and consumers[0].operation.arity == 1:
             h = consumers[0]
-        n = (len(node.parents) - 1) // 2
-        weights, inputs, bias = node.parents[:n], node.parents[n : 2 * n], node.parents[-1]
+        layout = linear_operands(len(node.parents))
+        weights = tuple(node.parents[k] for k in layout.weights)
+        inputs = tuple(node.parents[k] for k in layout.inputs)
+        bias = node.parents[layout.bias]
         name = _neuron_name(node, h, weights, bias, len(groups))
         own = [p for p in (*weights, bias) if not p.parents]
         members = tuple(dict.fromkeys(ids[v] for v in (*own, node, h)))

@@ -64,18 +64,8 @@ def _expression(node: Value, operands: list[str]) -> str:
     op = node.operation
     if op is None:
         return node.label
-    if op.name == "sum":
-        # a sum of one term must not take its only parent's name
-        if len(operands) == 1:
-            only = operands[0]
-            return f"Σ{only}" if _enclosed(only) else f"Σ({only})"
-        return " + ".join(operands)
-    if op.name == "linear":
-        n = len(operands) // 2
-        terms = [f"{operands[i]}·{operands[n + i]}" for i in range(n)]
-        return " + ".join([*terms, operands[-1]])
     if op.arity is None:
-        return f"{op.symbol}({', '.join(operands)})"
+        return op.write(operands)  # the op says how it reads: sum as a + b, linear as w1·x1 + b
     return _fill(op.expression, {"a": operands[0], "b": operands[1] if len(operands) > 1 else ""})
 
 

@@ -10,6 +10,7 @@ label, never from ``id()``, so the same graph gives the same ids in every run:
     output_edge_id("n5")    == "n5-out"       (the op circle → node n5)
     field_id("n5", "data")  == "n5-data"      (the cell that shows n5's data)
     group_id(0, "L1.N3")    == "g0_L1_N3"     (the first neuron or layer box)
+    mode_button_id("paths") == "mode-paths"   (a step page's button for a mode)
 
 Ids use only ``[A-Za-z0-9_-]``: safe in DOT, in SVG/HTML ``id`` attributes and in CSS
 selectors without escaping.
@@ -19,7 +20,17 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["node_id", "op_id", "edge_id", "output_edge_id", "field_id", "group_id", "slug", "FIELDS"]
+__all__ = [
+    "node_id",
+    "op_id",
+    "edge_id",
+    "output_edge_id",
+    "field_id",
+    "group_id",
+    "mode_button_id",
+    "slug",
+    "FIELDS",
+]
 
 FIELDS = ("label", "data", "grad")
 """The per-node cells of a diagram that carry their own id (``<node_id>-<field>``)."""
@@ -66,3 +77,8 @@ def group_id(position: int, name: str = "") -> str:
     """Id of the neuron or layer box at ``position`` (in order of first appearance), named ``name``."""
     readable = slug(name)
     return f"g{position}_{readable}" if readable else f"g{position}"
+
+
+def mode_button_id(mode: str) -> str:
+    """Id of a step-through page's button that opens ``mode``."""
+    return f"mode-{slug(mode)}"

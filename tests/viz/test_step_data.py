@@ -14,8 +14,8 @@ from demos.neuron_values import neuron as lecture_neuron
 from pathgrad.engine import Value, backward_steps, count_edges, topological_order
 from pathgrad.viz.model import GraphTooLargeError
 from pathgrad.viz.step import step
-from pathgrad.viz.step.data import text_extents
 from pathgrad.viz.step.page import script_json
+from pathgrad.viz.step.pagedata import text_extents
 from pathgrad.viz.text import parse_number
 
 

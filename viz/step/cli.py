@@ -24,11 +24,13 @@ STEP_EXAMPLES = """examples:
 
 
 def configure_step(parser: argparse.ArgumentParser) -> None:
-    from .data import MODES
+    from .modes import default_modes
 
     add_expression_arguments(parser)
     parser.add_argument("-o", "--output", type=Path, required=True, help="the page to write (.html)")
-    parser.add_argument("--mode", choices=MODES, default="forward", help="the mode the page opens in")
+    parser.add_argument(
+        "--mode", choices=default_modes("expanded"), default="forward", help="the mode the page opens in"
+    )
     parser.add_argument("--digits", type=int, default=3, help="decimals shown (default 3)")
     parser.add_argument("--theme", choices=("projector", "notebook"), default="projector")
     parser.add_argument("--title", default="", help="the page title")

@@ -6,10 +6,10 @@ label), so the stepper and the static diagrams call the same node by the same id
 
 from __future__ import annotations
 
-from pathgrad.engine import Value, topological_order
+from pathgrad.engine import BackwardStep, Value, backward_steps, topological_order
 
 from ..ids import edge_id
-from ..model import DEFAULT_MAX_NODES, EdgeView, GraphTooLargeError, build_model
+from ..model import DEFAULT_MAX_NODES, EdgeView, GraphTooLargeError, GroupView, build_model
 from .words import node_names
 
 __all__ = ["StepGraph"]
@@ -24,6 +24,7 @@ class StepGraph:
         names: each node's readable name (label, short expression, or ``#k``).
         kinds: ``input``, ``parameter``, ``constant`` or ``result`` by node.
         edges: the display model's edges, in order of their child.
+        groups: the display model's neurons (a ``linear`` node and its activation).
 
     Args:
         root: the output node.
@@ -51,6 +52,19 @@ class StepGraph:
         self.kinds: dict[Value, str] = {view.value: view.kind for view in model.nodes}
         self.names: dict[Value, str] = node_names(self.order)
         self.edges: tuple[EdgeView, ...] = model.edges
+        self.groups: tuple[GroupView, ...] = model.groups
+        self._records: list[BackwardStep] | None = None
+
+    def records(self) -> list[BackwardStep]:
+        """``engine.backward_steps`` of one fresh backward pass (leaf grads start at 0), run once.
+
+        Afterwards every node holds the grad ``backward`` leaves.
+        """
+        if self._records is None:
+            for node in self.order:
+                node.grad = 0.0
+            self._records = list(backward_steps(self.root))
+        return self._records
 
     def edge(self, child: Value, operand_index: int) -> str:
         """The id of the edge carrying operand ``operand_index`` into ``child``."""

@@ -22,6 +22,7 @@ import shutil
 import subprocess
 
 from ..diagram import INSTALL_HELP, GraphvizError, GraphvizNotFoundError
+from ..ids import field_id
 from .views import Box, View
 
 __all__ = ["layout_svg", "FONT", "CHAR_WIDTH"]
@@ -111,10 +112,15 @@ def _text(x: float, y: float, content: str, cls: str = "") -> str:
     return f'<text{klass} x="{x:.1f}" y="{y:.1f}" text-anchor="middle" dominant-baseline="central">{html.escape(content)}</text>'
 
 
+def _row_fields(row: str) -> tuple[str, ...]:
+    return {"pair": ("data", "grad"), "data": ("data",), "grad": ("grad",)}[row]
+
+
 def _cells(box: Box, chars: dict[str, int]) -> list[list[tuple[str, int]]]:
     """Each row's cells as (cell id, characters): one cell, or a node's data and grad side by side."""
-    fields = {"pair": ("data", "grad"), "data": ("data",), "grad": ("grad",)}
-    return [[(f"{node}-{f}", chars[f"{node}-{f}"]) for f in fields[field]] for node, field in box.rows]
+    return [
+        [(field_id(node, f), chars[field_id(node, f)]) for f in _row_fields(row)] for node, row in box.rows
+    ]
 
 
 def _box_width(box: Box, chars: dict[str, int]) -> float:
@@ -131,7 +137,7 @@ def _box_svg(box: Box, place: tuple, flip: float, chars: dict[str, int], texts: 
         f'<g id="{box.id}" class="{box.classes}" data-name="{html.escape(box.title, quote=True)}">',
         f"<title>{html.escape(box.title)}</title>",
         f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" rx="6"/>',
-        f'<g id="{box.id}-label" class="field label">{_text(cx, y + PAD / 2 + ROW / 2, box.header)}</g>',
+        f'<g id="{field_id(box.id, "label")}" class="field label">{_text(cx, y + PAD / 2 + ROW / 2, box.header)}</g>',
         f'<line class="rule" x1="{x:.1f}" y1="{y + PAD / 2 + ROW:.1f}" x2="{x + w:.1f}" y2="{y + PAD / 2 + ROW:.1f}"/>',
     ]
     if box.symbol:
@@ -142,10 +148,9 @@ def _box_svg(box: Box, place: tuple, flip: float, chars: dict[str, int], texts: 
     for r, row in enumerate(_cells(box, chars), 1):
         ty = y + PAD / 2 + ROW * (r + 0.5)
         share = w / len(row)
-        for k, (cell, _) in enumerate(row):
-            field = cell.rsplit("-", 1)[1]
+        for k, ((cell, _), kind) in enumerate(zip(row, _row_fields(box.rows[r - 1][1]))):
             parts.append(
-                f'<g id="{cell}" class="field {field}">{_text(x + share * (k + 0.5), ty, texts.get(cell, ""))}</g>'
+                f'<g id="{cell}" class="field {kind}">{_text(x + share * (k + 0.5), ty, texts.get(cell, ""))}</g>'
             )
     parts.append("</g>")
     return "".join(parts)

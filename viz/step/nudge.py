@@ -11,16 +11,37 @@ output, ∂root/∂u is the grad backward computed.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from pathgrad.engine import Value
 
-from .frames import Step, line, node_state, step
+from .frames import Frames, NodeChange, Step, line
 from .graph import StepGraph
+from .paths import first_parameter
+from .settings import Settings
+from .states import resting
 from .words import number, partial, signed
 
-__all__ = ["nudge_timeline", "NUDGES"]
+__all__ = ["nudge_frames", "nudge_timeline"]
 
-NUDGES = (0.1, 0.01, 0.001)
-"""The step sizes h a page offers."""
+
+def nudge_frames(graph: StepGraph, settings: Settings) -> Frames:
+    """For every leaf that is not a constant (the subjects) and every step size h, its timeline."""
+    graph.records()  # the last step sets the output's change beside backward's grad
+    leaves = [node for node in graph.order if node.is_leaf and graph.kinds[node] != "constant"]
+    initial = resting(graph, settings.digits)
+    initial.nodes = {ident: replace(change, grad=None, note="") for ident, change in initial.nodes.items()}
+    return Frames(
+        initial,
+        {
+            f"{graph.ids[leaf]}|{h:g}": nudge_timeline(graph, leaf, h, settings.digits)
+            for leaf in leaves
+            for h in settings.nudges
+        },
+        subjects=[(graph.ids[n], graph.names[n]) for n in leaves],
+        variants=[f"{h:g}" for h in settings.nudges],
+        chosen=first_parameter(graph),
+    )
 
 
 def _perturbed(graph: StepGraph, leaf: Value, h: float) -> dict[Value, float | None]:
@@ -56,7 +77,7 @@ def nudge_timeline(graph: StepGraph, leaf: Value, h: float, digits: int) -> list
     values, tangent = _perturbed(graph, leaf, h), _sensitivities(graph, leaf)
     name = graph.names[leaf]
     steps = [
-        step(
+        Step(
             f"Nudge {name} by h = {h:g}",
             [
                 line("formula", f"{name}: {number(leaf.data, digits)} → {number(leaf.data + h, digits)}"),
@@ -66,8 +87,8 @@ def nudge_timeline(graph: StepGraph, leaf: Value, h: float, digits: int) -> list
                 ),
             ],
             nodes={
-                graph.ids[leaf]: node_state(
-                    f"data {number(leaf.data + h, digits)}", f"h = {signed(h, 3)}", "nudged"
+                graph.ids[leaf]: NodeChange(
+                    data=number(leaf.data + h, digits), note=f"h = {signed(h, 3)}", state="nudged"
                 )
             },
             focus=[graph.ids[leaf]],
@@ -75,7 +96,7 @@ def nudge_timeline(graph: StepGraph, leaf: Value, h: float, digits: int) -> list
         )
     ]
     downstream = [node for node in graph.order if node in tangent and node is not leaf]
-    for k, node in enumerate(downstream, 1):
+    for node in downstream:
         after, d = values[node], graph.names[node]
         predicted = tangent[node] * h
         if after is None:
@@ -95,12 +116,13 @@ def nudge_timeline(graph: StepGraph, leaf: Value, h: float, digits: int) -> list
                 line("ok", f"{partial(d, name)} is backprop's Δ({name}) = {number(leaf.grad, digits)}")
             )
         steps.append(
-            step(
-                f"Nudge {k}/{len(downstream)}: {d} moves",
+            Step(
+                f"{d} moves",
                 lines,
+                counter="Nudge",
                 nodes={
-                    graph.ids[node]: node_state(
-                        f"data {shown}", f"{cell_change} ≈ {signed(predicted, 3)}", "nudged"
+                    graph.ids[node]: NodeChange(
+                        data=shown, note=f"{cell_change} ≈ {signed(predicted, 3)}", state="nudged"
                     )
                 },
                 focus=[graph.ids[node]],

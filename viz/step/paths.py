@@ -12,22 +12,61 @@ from __future__ import annotations
 
 import math
 
-from pathgrad.engine import Value, count_edges, count_paths, paths
+from pathgrad.engine import Value, count_edges, paths
 
-from .frames import Step, edge_state, line, step
+from .frames import EdgeChange, Frames, Step, line
 from .graph import StepGraph
+from .settings import Settings
+from .states import resting
 from .words import number, partial
 
-__all__ = ["paths_timeline", "MAX_STEPPED_PATHS"]
+__all__ = ["paths_frames", "paths_timeline", "path_counts", "first_parameter"]
 
-MAX_STEPPED_PATHS = 64
-"""More paths than this are counted and reported, not stepped through."""
+
+def path_counts(graph: StepGraph) -> dict[Value, int]:
+    """The number of paths from every node to the root, in one pass (``engine.count_paths`` of each).
+
+    count(root) = 1,  count(u) = Σ over the edges u → v of count(v).
+    """
+    count: dict[Value, int] = {node: 0 for node in graph.order}
+    count[graph.root] = 1
+    for node in reversed(graph.order):
+        for parent in node.parents:
+            count[parent] += count[node]
+    return count
+
+
+def first_parameter(graph: StepGraph) -> str | None:
+    """The node a page opens on: a weight if there is one (what a lecture asks about first), else a leaf."""
+    leaves = [n for n in graph.order if n.is_leaf and graph.kinds[n] != "constant"]
+    first = next((n for n in leaves if graph.kinds[n] == "parameter"), leaves[0] if leaves else None)
+    return graph.ids[first] if first is not None else None
+
+
+def paths_frames(graph: StepGraph, settings: Settings) -> Frames:
+    """For every node but the root (the subjects, nearest the output first), its walk over paths."""
+    graph.records()  # the walks end on the grads backward computes
+    counts, edges = path_counts(graph), count_edges(graph.root)
+    factors = _factor_words(graph, settings.digits)
+    timelines = {
+        graph.ids[node]: paths_timeline(
+            graph, node, settings.digits, settings.max_paths, counts[node], edges, factors
+        )
+        for node in graph.order
+        if node is not graph.root
+    }
+    return Frames(
+        resting(graph, settings.digits, grads=True),
+        timelines,
+        subjects=[(graph.ids[n], graph.names[n]) for n in reversed(graph.order) if n is not graph.root],
+        chosen=first_parameter(graph),
+    )
 
 
 def _too_many(graph: StepGraph, node: Value, total: int, edges: int, digits: int) -> list[Step]:
     name, root = graph.names[node], graph.names[graph.root]
     return [
-        step(
+        Step(
             f"{total} paths from {name} to {root}",
             [
                 line("head", f"There are {total} paths from {name} to {root}: too many to step through."),
@@ -43,14 +82,29 @@ def _too_many(graph: StepGraph, node: Value, total: int, edges: int, digits: int
     ]
 
 
-def paths_timeline(
-    graph: StepGraph, node: Value, digits: int, max_paths: int = MAX_STEPPED_PATHS
-) -> list[Step]:
-    """The steps for ``node``: one per path, then the sum set against the backward grad.
+def _factor_words(graph: StepGraph, digits: int) -> dict[str, tuple[str, str]]:
+    """Each edge's factor ∂child/∂parent and its number, written once for all the paths through it."""
+    return {
+        graph.edge(child, k): (partial(graph.names[child], graph.names[parent]), number(local, digits))
+        for child in graph.order
+        for k, (parent, local) in enumerate(zip(child.parents, child.local_grads))
+    }
 
-    Expects the graph's grads to be set (the backward timeline runs first).
+
+def paths_timeline(
+    graph: StepGraph,
+    node: Value,
+    digits: int,
+    max_paths: int,
+    total: int,
+    edges: int,
+    factors: dict[str, tuple[str, str]],
+) -> list[Step]:
+    """The steps for ``node`` (``total`` paths; backward visits ``edges`` edges): one per path,
+    then the sum set against the backward grad. ``factors`` writes each edge's factor.
+
+    Expects the graph's grads to be set (``graph.records()``).
     """
-    total, edges = count_paths(graph.root, node), count_edges(graph.root)
     if total > max_paths:
         return _too_many(graph, node, total, edges, digits)
     name, root = graph.names[node], graph.names[graph.root]
@@ -58,11 +112,8 @@ def paths_timeline(
     for k, path in enumerate(paths(graph.root, node), 1):
         route = [graph.edge(path.nodes[i + 1], path.edges[i]) for i in range(len(path.edges))]
         products.append(path.product)
-        symbols = " × ".join(
-            partial(graph.names[path.nodes[i + 1]], graph.names[path.nodes[i]])
-            for i in range(len(path.edges))
-        )
-        numbers = " × ".join(number(f, digits) for f in path.factors)
+        symbols = " × ".join(factors[e][0] for e in route)
+        numbers = " × ".join(factors[e][1] for e in route)
         running = math.fsum(products)
         lines = [
             line("head", " → ".join(graph.names[n] for n in path.nodes)),
@@ -71,10 +122,10 @@ def paths_timeline(
             line("formula", f"sum of {k} path{'s' if k > 1 else ''} so far: {number(running, digits)}"),
         ]
         steps.append(
-            step(
+            Step(
                 f"Path {k}/{total}: from {name} to {root}",
                 lines,
-                edges={e: edge_state(state="visited") for e in route},
+                edges={e: EdgeChange(state="visited") for e in route},
                 focus=[graph.ids[n] for n in path.nodes],
                 trail=route,
                 values={
@@ -89,7 +140,7 @@ def paths_timeline(
     same = math.isclose(total_sum, node.grad, rel_tol=1e-9, abs_tol=1e-12)
     sums = " + ".join(number(p, digits) for p in products) if len(products) <= 8 else f"the {total} products"
     steps.append(
-        step(
+        Step(
             f"Σ over {total} path{'s' if total > 1 else ''} = Δ({name})",
             [
                 line("formula", f"{partial(root, name)} = {sums} = {number(total_sum, digits)}")

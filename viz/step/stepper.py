@@ -4,7 +4,7 @@ r"""``viz.step(root)``: press → and watch backprop, one node, one path, one ``
     >>> from pathgrad.viz.step import step
     >>> x, w = Value(2.0, "x"), Value(-3.0, "w")
     >>> y = (x * w).tanh(); y.label = "y"
-    >>> stepper = step(y)                   # modes: forward, backward, paths, quiz, nudge
+    >>> stepper = step(y)                   # modes: the table in viz.step.modes
     >>> stepper.data["modes"]
     ['forward', 'backward', 'paths', 'quiz', 'nudge']
 
@@ -23,18 +23,18 @@ import os
 from pathlib import Path
 
 from pathgrad.engine import Value
+from pathgrad.engine.files import write_atomically
 
-from ..diagram import write_atomically
 from ..model import DEFAULT_MAX_NODES, check_size
-from .data import MODES, build_data, text_extents
 from .graph import StepGraph
 from .layout import layout_svg
-from .nudge import NUDGES
+from .modes import MODES, default_modes
 from .page import build_page, notebook_html
-from .paths import MAX_STEPPED_PATHS
-from .views import expanded_view, merge_by_box, neuron_view, relabel, weight_edges
+from .pagedata import page_data, text_extents
+from .settings import MAX_STEPPED_PATHS, NUDGES, Settings
+from .views import VIEW_BUILDERS
 
-__all__ = ["Stepper", "step", "page_from_data", "NEURON_VIEW_NODES"]
+__all__ = ["Stepper", "step", "make_stepper", "NEURON_VIEW_NODES"]
 
 NEURON_VIEW_NODES = 3000
 """The largest graph the neuron view reads (its boxes are limited by ``max_nodes``)."""
@@ -44,7 +44,7 @@ class Stepper:
     """A step-through page: ``.save(path)``, ``.html()``, ``.svg()``, inline in Jupyter.
 
     Attributes:
-        data: everything the page replays (plain JSON-ready data).
+        data: everything the page replays (plain JSON-ready data, see ``viz.step.pagedata``).
         theme: ``"projector"`` (big type, for 1280×720) or ``"notebook"``.
     """
 
@@ -89,48 +89,44 @@ class Stepper:
         return f"<Stepper {self.data['title']!r}: {counts['nodes']} nodes, modes {', '.join(self.data['modes'])}>"
 
 
-def page_from_data(
-    graph: StepGraph, data: dict, first_state: str, view: str = "expanded", max_boxes: int = DEFAULT_MAX_NODES
-) -> str:
-    """Lay ``graph`` out once, in ``view``, with room for every text ``data`` will show.
+def make_stepper(
+    graph: StepGraph,
+    *,
+    modes: tuple[str, ...],
+    settings: Settings,
+    view: str = "expanded",
+    title: str = "",
+    theme: str = "projector",
+    mode: str | None = None,
+    max_boxes: int = DEFAULT_MAX_NODES,
+) -> Stepper:
+    """Build the requested ``modes`` of ``graph`` (only those), lay the view out once, make the page.
 
-    ``first_state`` names the mode whose initial state the static SVG shows. The
-    neuron view rewrites the cell words of ``data`` (a, δ, h, Δ) and records which
-    box draws each node in ``data["boxes"]``.
+    The layout has room for every text any step will show; the static SVG shows the
+    opening state of paths if the page has it, else of its first mode.
     """
-    labels = {ident: info["label"] for ident, info in data["nodes"].items()}
-    if view == "neuron":
-        boxes = neuron_view(graph, labels)
-        check_size(len(boxes.boxes), max_boxes, "boxes in the neuron view")
-        relabel(data, boxes.prefixes)
-        box_names = {box.id: box.title for box in boxes.boxes}
-        for mode in ("forward", "backward"):
-            if mode in data["timelines"]:
-                data["timelines"][mode] = merge_by_box(
-                    data["timelines"][mode], boxes.box_of, set(boxes.prefixes), box_names
-                )
-        # a question on a weight points at the edge its value is written on
-        carriers = weight_edges(graph, boxes)
-        for question in data["timelines"].get("quiz", []):
-            question["trail"] = [carriers.get(edge, edge) for edge in question["trail"]]
-    elif view == "expanded":
-        boxes = expanded_view(graph, labels)
-    else:
-        raise ValueError(f"unknown view {view!r}; views: 'expanded', 'neuron'")
-    data["boxes"] = boxes.box_of
-    data["owners"] = sorted(boxes.prefixes)
-    node_chars, edge_chars = text_extents(data)
-    initial = data["initial"][first_state]
+    if view not in VIEW_BUILDERS:
+        raise ValueError(f"unknown view {view!r}; views: {', '.join(repr(v) for v in VIEW_BUILDERS)}")
+    unknown = [m for m in modes if m not in MODES]
+    if unknown or not modes:
+        raise ValueError(f"unknown step-through mode(s) {unknown or modes!r}; modes: {', '.join(MODES)}")
+    unsupported = [m for m in modes if view not in MODES[m].views]
+    if unsupported:
+        raise ValueError(f"mode(s) {', '.join(unsupported)} cannot be shown in view={view!r}")
+    shown = VIEW_BUILDERS[view](graph)
+    if view != "expanded":
+        check_size(len(shown.boxes), max_boxes, f"boxes in the {view} view")
+    built = {MODES[m]: MODES[m].build(graph, settings) for m in modes}
+    data = page_data(graph, shown, built, title, settings.digits)
+    cell_chars, edge_chars = text_extents(data)
+    initial = data["initial"]["paths" if "paths" in data["modes"] else data["modes"][0]]
     texts = {}
     for ident, state in initial["nodes"].items():
-        texts[f"{ident}-data"], texts[f"{ident}-grad"] = state.get("d", ""), state.get("g", "")
+        cell = data["cells"][ident]
+        texts[cell["data"]], texts[cell["grad"]] = state.get("d", ""), state.get("g", "")
     edge_texts = {ident: state.get("t", "") for ident, state in initial["edges"].items()}
-    return layout_svg(boxes, texts, node_chars, edge_texts, edge_chars)
-
-
-def default_modes(view: str) -> tuple[str, ...]:
-    """Every mode, except nudge in the neuron view."""
-    return tuple(m for m in MODES if not (view == "neuron" and m == "nudge"))
+    svg = layout_svg(shown, texts, cell_chars, edge_texts, edge_chars)
+    return Stepper(data, svg, theme=theme, mode=mode)
 
 
 def step(
@@ -151,8 +147,8 @@ def step(
     Args:
         root: the output (usually the loss).
         mode: the mode the page opens in (default: the first of ``modes``).
-        modes: which of forward, backward, paths, quiz, nudge the page offers (default: all;
-            the neuron view leaves nudge out, whose long texts would widen every box).
+        modes: which of forward, backward, paths, quiz, nudge the page offers (default: all
+            the view offers; the neuron view leaves nudge out, whose long texts would widen every box).
         digits: decimals shown.
         nudges: the step sizes h offered in nudge mode.
         max_paths: nodes with more paths to the output get a count instead of a walk.
@@ -164,17 +160,17 @@ def step(
     """
     if not 0 <= digits <= 8:
         raise ValueError(f"digits must be between 0 and 8, got {digits}")
+    if view not in VIEW_BUILDERS:
+        raise ValueError(f"unknown view {view!r}; views: {', '.join(repr(v) for v in VIEW_BUILDERS)}")
     # the neuron view draws far fewer boxes than the graph has nodes: its limit is on boxes
     graph = StepGraph(root, max_nodes=max_nodes if view != "neuron" else NEURON_VIEW_NODES)
-    data = build_data(
+    return make_stepper(
         graph,
-        digits=digits,
         modes=tuple(modes) if modes is not None else default_modes(view),
-        nudges=tuple(nudges),
-        max_paths=max_paths,
+        settings=Settings(digits=digits, nudges=tuple(nudges), max_paths=max_paths),
+        view=view,
         title=title,
+        theme=theme,
+        mode=mode,
+        max_boxes=max_nodes,
     )
-    svg = page_from_data(
-        graph, data, "paths" if "paths" in data["modes"] else data["modes"][0], view, max_nodes
-    )
-    return Stepper(data, svg, theme=theme, mode=mode)

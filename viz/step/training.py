@@ -1,4 +1,4 @@
-r"""Training over time: step through ``nn.fit`` iterations on one locked layout.
+r"""Training mode: step through ``nn.fit`` iterations on one locked layout.
 
 ``fit`` runs as usual; its callback records, after every step, each parameter's value
 and the batch gradient that moved it. Frame k then rebuilds the loss of one chosen
@@ -14,22 +14,44 @@ Every frame has the same graph (same model, same sample), so the layout never mo
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
 from pathgrad.engine import Value
 
 from ..model import DEFAULT_MAX_NODES
-from .data import node_table
-from .frames import edge_state, line, node_state, step
+from .frames import EdgeChange, Frames, NodeChange, State, Step, line
 from .graph import StepGraph
-from .passes import data_text, grad_text
-from .stepper import Stepper, page_from_data
+from .settings import Settings
 from .words import number
 
-__all__ = ["training_stepper"]
+__all__ = ["training_stepper", "training_frames", "TrainingRun"]
 
 _SHOWN_UPDATES = 6
+
+
+@dataclass
+class TrainingRun:
+    """What ``fit`` did, as the training mode replays it.
+
+    Attributes:
+        names: each parameter's name (``named_parameters``), in ``model.parameters()`` order.
+        parameters: the parameters themselves.
+        before: the parameters' values before each step (and after the last).
+        batch_grads: the batch gradient of each parameter at each step.
+        records: ``fit``'s callback records (loss, epoch, lr).
+        shown: ``(step index, state, sample loss)`` for each kept iteration.
+        sample: the row of X whose loss graph the page shows.
+    """
+
+    names: list[str]
+    parameters: list[Value]
+    before: list[list[float]]
+    batch_grads: list[list[float]]
+    records: list
+    shown: list[tuple[int, State, float]]
+    sample: int
 
 
 def _sample_loss(model, loss: Callable, x: np.ndarray, y) -> Value:
@@ -41,14 +63,14 @@ def _sample_loss(model, loss: Callable, x: np.ndarray, y) -> Value:
     return root
 
 
-def _frame(graph: StepGraph, digits: int) -> tuple[dict, dict]:
+def _state(graph: StepGraph, digits: int) -> State:
     """Every node's data and grad, every edge's local derivative, as the page shows them."""
     nodes = {
-        graph.ids[n]: node_state(data_text(n.data, digits), grad_text(n.grad, digits), "final")
+        graph.ids[n]: NodeChange(data=number(n.data, digits), grad=number(n.grad, digits), state="final")
         for n in graph.order
     }
-    edges = {e.id: edge_state(number(e.local_grad, digits), "known") for e in graph.edges}
-    return nodes, edges
+    edges = {e.id: EdgeChange(number(e.local_grad, digits), "known") for e in graph.edges}
+    return State(nodes, edges)
 
 
 def _update_rule(old: list[float], new: list[float], grads: list[float], lr: float) -> str:
@@ -62,6 +84,68 @@ def _update_rule(old: list[float], new: list[float], grads: list[float], lr: flo
         f"largest updates  p ← p − {lr:g} · ∂L_batch/∂p"
         if plain
         else "largest updates (the optimizer's steps, not lr · ∂L_batch/∂p)"
+    )
+
+
+def training_frames(graph: StepGraph, settings: Settings) -> Frames:
+    """One step per kept iteration of ``settings.run`` (a ``TrainingRun``) on ``graph``'s layout."""
+    run: TrainingRun | None = settings.run
+    if not isinstance(run, TrainingRun):
+        raise ValueError(
+            "the training mode replays a fit run: make its page with training_stepper(model, X, y)"
+        )
+    digits, before, records = settings.digits, run.before, run.records
+    steps = []
+    for k, state, sample_loss in run.shown:
+        changes = sorted(
+            range(len(run.parameters)), key=lambda i: abs(before[k + 1][i] - before[k][i]), reverse=True
+        )[:_SHOWN_UPDATES]
+        lines = [
+            line(
+                "formula",
+                f"batch loss {number(records[k].loss, digits + 1)}   (epoch {records[k].epoch + 1}, lr {records[k].lr:g})",
+            ),
+            line("formula", f"sample {run.sample}: L = {number(sample_loss, digits + 1)}"),
+            line("head", _update_rule(before[k], before[k + 1], run.batch_grads[k], records[k].lr)),
+        ]
+        for i in changes:
+            lines.append(
+                line(
+                    "formula",
+                    f"{run.names[i]}: {number(before[k][i], digits)} → {number(before[k + 1][i], digits)}"
+                    f"   (∂L_batch/∂p {number(run.batch_grads[k][i], digits)})",
+                )
+            )
+        steps.append(
+            Step(
+                f"Iteration {k + 1}/{len(records)}",
+                lines,
+                nodes=state.nodes,
+                edges=state.edges,
+                focus=[graph.ids[run.parameters[i]] for i in changes if run.parameters[i] in graph.ids][:3],
+                values={
+                    "iteration": k,
+                    "loss": records[k].loss,
+                    "sample_loss": sample_loss,
+                    "parameters": before[k],
+                },
+            )
+        )
+    return Frames(
+        run.shown[0][1],
+        steps,
+        chart={
+            "label": "batch loss",
+            "values": [r.loss for r in records],
+            "steps": [k for k, _, _ in run.shown],
+        },
+        intro=[
+            line(
+                "note",
+                f"Each step is one iteration of fit. The graph is sample {run.sample}'s loss with the parameters "
+                "before that iteration; the panel shows the batch loss and the largest updates.",
+            )
+        ],
     )
 
 
@@ -79,7 +163,7 @@ def training_stepper(
     theme: str = "projector",
     view: str = "neuron",
     **fit_options,
-) -> Stepper:
+):
     """Train ``model`` with ``nn.fit(model, X, y, loss=loss, **fit_options)`` and step through it.
 
     Args:
@@ -94,14 +178,16 @@ def training_stepper(
     from pathgrad.nn import fit
     from pathgrad.nn.losses import LOSSES
 
+    from .stepper import make_stepper
+
     X = np.asarray(X, dtype=float)
     if not 0 <= sample < len(X):
         raise ValueError(f"sample {sample} is not a row of X (it has {len(X)} rows)")
     if every < 1:
         raise ValueError(f"every must be a positive int, got {every}")
     loss_function = LOSSES[loss] if isinstance(loss, str) and loss in LOSSES else loss
-    parameters = model.parameters()
-    names = [p.label for p in parameters]
+    named = list(model.named_parameters())
+    names, parameters = [name for name, _ in named], [p for _, p in named]
     before = [[p.data for p in parameters]]
     batch_grads: list[list[float]] = []
     records = []
@@ -115,7 +201,7 @@ def training_stepper(
     if not records:
         raise ValueError("fit ran no step; nothing to show")
     kept = sorted({*range(0, len(records), every), len(records) - 1})
-    frames, graph, reference = [], None, None
+    shown, graph, reference = [], None, None
     try:
         for k in kept:
             for p, value in zip(parameters, before[k]):
@@ -128,68 +214,16 @@ def training_stepper(
                 raise ValueError(
                     "the sample's graph changed shape between iterations; cannot lock one layout"
                 )
-            frames.append((k, _frame(graph, digits), root.data))
+            shown.append((k, _state(graph, digits), root.data))
     finally:
         for p, value in zip(parameters, before[-1]):
             p.data = value
-    by_label = {node.label: graph.ids[node] for node in graph.order if node.label in set(names)}
-    losses = [r.loss for r in records]
-    steps = []
-    for k, (frame_nodes, frame_edges), sample_loss in frames:
-        changes = sorted(
-            range(len(parameters)), key=lambda i: abs(before[k + 1][i] - before[k][i]), reverse=True
-        )[:_SHOWN_UPDATES]
-        lines = [
-            line(
-                "formula",
-                f"batch loss {number(records[k].loss, digits + 1)}   (epoch {records[k].epoch + 1}, lr {records[k].lr:g})",
-            ),
-            line("formula", f"sample {sample}: L = {number(sample_loss, digits + 1)}"),
-            line("head", _update_rule(before[k], before[k + 1], batch_grads[k], records[k].lr)),
-        ]
-        for i in changes:
-            lines.append(
-                line(
-                    "formula",
-                    f"{names[i]}: {number(before[k][i], digits)} → {number(before[k + 1][i], digits)}"
-                    f"   (∂L_batch/∂p {number(batch_grads[k][i], digits)})",
-                )
-            )
-        steps.append(
-            step(
-                f"Iteration {k + 1}/{len(records)}",
-                lines,
-                nodes=frame_nodes,
-                edges=frame_edges,
-                focus=[by_label[names[i]] for i in changes if names[i] in by_label][:3],
-                values={
-                    "iteration": k,
-                    "loss": records[k].loss,
-                    "sample_loss": sample_loss,
-                    "parameters": before[k],
-                },
-            )
-        )
-    initial = {"nodes": frames[0][1][0], "edges": frames[0][1][1]}
-    data = {
-        "title": title or f"Training, {len(records)} iterations: sample {sample}'s graph",
-        "digits": digits,
-        "modes": ["training"],
-        "intro": {
-            "training": [
-                line("head", "Training over time"),
-                line(
-                    "note",
-                    f"Each step is one iteration of fit. The graph is sample {sample}'s loss with the parameters "
-                    "before that iteration; the panel shows the batch loss and the largest updates.",
-                ),
-            ]
-        },
-        "initial": {"training": initial},
-        "timelines": {"training": steps},
-        "subjects": {},
-        "variants": {},
-        "chart": {"label": "batch loss", "values": losses, "steps": [k for k, _, _ in frames]},
-        **node_table(graph),
-    }
-    return Stepper(data, page_from_data(graph, data, "training", view), theme=theme)
+    run = TrainingRun(names, parameters, before, batch_grads, records, shown, sample)
+    return make_stepper(
+        graph,
+        modes=("training",),
+        settings=Settings(digits=digits, run=run),
+        view=view,
+        title=title or f"Training, {len(records)} iterations: sample {sample}'s graph",
+        theme=theme,
+    )

@@ -1,23 +1,36 @@
 r"""What a step-through draws: boxes made of cells, and the edges between boxes.
 
-Two views of the same graph, with the same cell ids (``<node_id>-data``,
-``<node_id>-grad``), so one set of steps drives either:
+Two views of the same graph, with the same cell ids (``viz.ids.field_id``: ``<node_id>-data``,
+``<node_id>-grad``), so one set of frames drives either:
 
 * ``expanded_view``: one box per node — its name, ``data``, ``grad``;
 * ``neuron_view``: one box per neuron (the lecture's Figure 1.1), from the display
   model's groups: a and its δ = ∂L/∂a, h = Φ(a) and its Δ = ∂L/∂h; the neuron's
   weights and bias live inside it, so the edge x_i → a shows the local derivative
   ∂a/∂x_i = w_i. Nodes outside neurons (inputs, the loss) keep their own boxes.
+
+A view also says the words in front of each cell's number (``data``/``grad``, or a/δ
+and h/Δ in a neuron), which edge carries the label of an edge it does not draw, and
+how the steps of a mode that walks node by node become one step per box.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from ..model import build_model
+from pathgrad.engine.ops import linear_operands
+
+from .frames import DEFAULT_WORDS, Step
 from .graph import StepGraph
 
-__all__ = ["Box", "View", "expanded_view", "neuron_view", "relabel", "weight_edges"]
+__all__ = ["Box", "View", "expanded_view", "neuron_view", "VIEW_BUILDERS", "short_label"]
+
+_LABEL_LIMIT = 28
+
+
+def short_label(name: str, limit: int = _LABEL_LIMIT) -> str:
+    """A box's header: the name, cut with … past ``limit`` characters."""
+    return name if len(name) <= limit else name[: limit - 1] + "…"
 
 
 @dataclass(frozen=True)
@@ -45,139 +58,123 @@ class View:
     edges: list[tuple[str, str, str]]
     box_of: dict[str, str] = field(default_factory=dict)
     """node id → the id of the box that holds its cells (only where they differ)."""
-    prefixes: dict[str, tuple[str, str]] = field(default_factory=dict)
+    owners: frozenset[str] = frozenset()
+    """node ids inside another box whose state is the box's state (a neuron's a and h)."""
+    cell_words: dict[str, tuple[str, str]] = field(default_factory=dict)
     """node id → the words its data and grad cells start with (default ``data``/``grad``)."""
+    carriers: dict[str, str] = field(default_factory=dict)
+    """an edge the view does not draw → the drawn edge that carries its label."""
+    box_names: dict[str, str] = field(default_factory=dict)
+    """box id → its name, for the boxes that hold several nodes."""
+
+    def words(self, node: str) -> tuple[str, str]:
+        """What ``node``'s data and grad cells say before their numbers."""
+        return self.cell_words.get(node, DEFAULT_WORDS)
+
+    def carrier(self, edge: str) -> str:
+        """The drawn edge that shows ``edge``'s label (itself, where the view draws it)."""
+        return self.carriers.get(edge, edge)
+
+    def per_box(self, steps: list[Step]) -> list[Step]:
+        """Consecutive steps on the nodes of one box become one step: the neuron, not each weight.
+
+        The steps' changes are applied in their order; the lines of the neuron's own weights
+        and bias (leaves with nothing to push) are left out, the rest kept.
+        """
+        if not self.box_of:
+            return steps
+        merged: list[Step] = []
+        current = None
+        for record in steps:
+            node = record.focus[0] if record.focus else None
+            box = self.box_of.get(node, node)
+            inside = node in self.box_of
+            quiet = inside and node not in self.owners and not record.trail  # a weight: nothing to push
+            if merged and (quiet or (inside and box == current)):
+                last = merged[-1]
+                last.nodes.update(record.nodes)
+                last.edges.update(record.edges)
+                last.targets += [t for t in record.targets if t not in last.targets]
+                last.trail += record.trail
+                last.values.setdefault("merged", []).append(record.values)
+                if not quiet:
+                    last.lines += [item for item in record.lines if item.kind != "note"]
+                continue
+            record = replace(
+                record,
+                nodes=dict(record.nodes),
+                edges=dict(record.edges),
+                lines=list(record.lines),
+                targets=list(record.targets),
+                trail=list(record.trail),
+                values=dict(record.values),
+                title=f"neuron {self.box_names[box]}" if inside else record.title,
+            )
+            merged.append(record)
+            current = box if inside else None
+        return merged
 
 
-def _node_box(graph: StepGraph, node, label: str) -> Box:
+def _node_box(graph: StepGraph, node) -> Box:
     ident = graph.ids[node]
     classes = f"node {graph.kinds[node]}" + (" root" if node is graph.root else "")
     symbol = node.operation.symbol if node.operation is not None else ""
-    return Box(ident, classes, graph.names[node], label, symbol, ((ident, "data"), (ident, "grad")))
+    name = graph.names[node]
+    return Box(ident, classes, name, short_label(name), symbol, ((ident, "data"), (ident, "grad")))
 
 
-def expanded_view(graph: StepGraph, labels: dict[str, str]) -> View:
+def expanded_view(graph: StepGraph) -> View:
     """One box per node, one edge per operand."""
-    boxes = [_node_box(graph, node, labels[graph.ids[node]]) for node in graph.order]
+    boxes = [_node_box(graph, node) for node in graph.order]
     return View(boxes, [(e.id, e.parent, e.child) for e in graph.edges])
 
 
-def neuron_view(graph: StepGraph, labels: dict[str, str]) -> View:
+def neuron_view(graph: StepGraph) -> View:
     """One box per neuron; the edges between boxes keep the expanded graph's ids."""
-    groups = build_model(graph.root, max_nodes=len(graph.order)).groups
-    if not groups:
+    if not graph.groups:
         raise ValueError(
             "view='neuron': the graph has no neurons (nodes made by the 'linear' op, as nn.Neuron makes them); "
             "step through it with the default view"
         )
     box_of: dict[str, str] = {}
-    prefixes: dict[str, tuple[str, str]] = {}
+    words: dict[str, tuple[str, str]] = {}
     boxes: list[Box] = []
-    placed: set[str] = set()
-    for group in groups:
+    for group in graph.groups:
         for member in group.members:
             box_of[member] = group.id
         activation = f" · {group.activation}" if group.activation else ""
         rows = ((group.a, "pair"),) if group.a == group.h else ((group.a, "pair"), (group.h, "pair"))
-        prefixes[group.a] = ("a", "δ")
+        words[group.a] = ("a", "δ")
         if group.h != group.a:
-            prefixes[group.h] = ("h", "Δ")
+            words[group.h] = ("h", "Δ")
         boxes.append(Box(group.id, "node neuron", group.name, f"{group.name}{activation}", "", rows))
-    for node in graph.order:
-        ident = graph.ids[node]
-        if ident not in box_of and ident not in placed:
-            placed.add(ident)
-            boxes.append(_node_box(graph, node, labels[ident]))
+    boxes += [_node_box(graph, node) for node in graph.order if graph.ids[node] not in box_of]
     edges = []
     for e in graph.edges:
         tail, head = box_of.get(e.parent, e.parent), box_of.get(e.child, e.child)
         if tail != head:
             edges.append((e.id, tail, head))
-    return View(boxes, edges, box_of, prefixes)
+    view = View(boxes, edges, box_of, frozenset(words), words, box_names={g.id: g.name for g in graph.groups})
+    view.carriers = _weight_carriers(graph, {ident for ident, _, _ in edges})
+    return view
 
 
-def relabel(data: dict, prefixes: dict[str, tuple[str, str]]) -> None:
-    """Rewrite ``data …``/``grad …`` cell texts of the given nodes to their view's words (a, δ …)."""
-
-    def fix(changes: dict) -> None:
-        for ident, state in changes.get("nodes", {}).items():
-            if ident in prefixes:
-                words = prefixes[ident]
-                for key, old, new in (("d", "data", words[0]), ("g", "grad", words[1])):
-                    if state.get(key, "").startswith(old):
-                        state[key] = new + state[key][len(old) :]
-
-    for state in data["initial"].values():
-        fix(state)
-    for timeline in data["timelines"].values():
-        for steps in timeline.values() if isinstance(timeline, dict) else [timeline]:
-            for step in steps:
-                fix(step)
-                fix(step.get("reveal", {}))
-
-
-def merge_by_box(
-    steps: list[dict], box_of: dict[str, str], owners: set[str], names: dict[str, str]
-) -> list[dict]:
-    """Consecutive steps on the nodes of one neuron box become one step: the neuron, not each weight.
-
-    The steps' changes are applied in their order; the lines of the neuron's own weights
-    and bias (leaves with nothing to push) are left out, the rest kept.
-    """
-    merged: list[dict] = []
-    current_box = None
-    for record in steps:
-        node = record["focus"][0] if record["focus"] else None
-        box = box_of.get(node, node)
-        inside = node in box_of
-        quiet = inside and node not in owners and not record["trail"]  # a weight: final, nothing to push
-        if merged and (quiet or (inside and box == current_box)):
-            last = merged[-1]
-            last["nodes"].update(record["nodes"])
-            last["edges"].update(record["edges"])
-            last["targets"] += [t for t in record["targets"] if t not in last["targets"]]
-            last["trail"] += record["trail"]
-            last["values"].setdefault("merged", []).append(record["values"])
-            if not quiet:
-                last["lines"] += [item for item in record["lines"] if item[0] != "note"]
-            continue
-        record = {
-            **record,
-            "nodes": dict(record["nodes"]),
-            "edges": dict(record["edges"]),
-            "lines": list(record["lines"]),
-        }
-        record["targets"], record["trail"], record["values"] = (
-            list(record["targets"]),
-            list(record["trail"]),
-            dict(record["values"]),
-        )
-        if inside:
-            head, _, _ = record["title"].partition(":")
-            record["title"] = f"{head}: neuron {names[box]}"
-        merged.append(record)
-        current_box = box if inside else None
-    total = len(merged)
-    for index, record in enumerate(merged, 1):
-        prefix, _, rest = record["title"].partition(" ")
-        record["title"] = f"{prefix} {index}/{total}:{record['title'].partition(':')[2]}"
-    return merged
-
-
-def weight_edges(graph: StepGraph, view: View) -> dict[str, str]:
+def _weight_carriers(graph: StepGraph, drawn: set[str]) -> dict[str, str]:
     r"""Each weight's edge w_i → a, which the neuron view does not draw, to the edge x_i → a it labels.
 
-    A neuron's pre-activation a = Σ w_i·x_i + b is one ``linear`` node with operands
-    (w_1..w_n, x_1..x_n, b); in the neuron view w_i sits inside the box and its value
-    is written on the edge that carries x_i.
+    A neuron's pre-activation a = Σ w_i·x_i + b is one ``linear`` node; in the neuron view
+    w_i sits inside the box and its value is written on the edge that carries x_i.
     """
-    drawn = {ident for ident, _, _ in view.edges}
     paired = {}
     for node in graph.order:
         if node.op == "linear":
-            count = len(node.parents) // 2
-            for i in range(count):
-                weight, carrier = graph.edge(node, i), graph.edge(node, count + i)
+            layout = linear_operands(len(node.parents))
+            for k in layout.weights:
+                weight, carrier = graph.edge(node, k), graph.edge(node, layout.input_of(k))
                 if weight not in drawn and carrier in drawn:
                     paired[weight] = carrier
     return paired
+
+
+VIEW_BUILDERS = {"expanded": expanded_view, "neuron": neuron_view}
+"""Each view by name: ``(graph) -> View``."""

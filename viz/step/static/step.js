@@ -4,8 +4,7 @@
 (function () {
   "use strict";
   const data = JSON.parse(document.getElementById("step-data").textContent);
-  const KEYS = { forward: "f", backward: "b", paths: "p", quiz: "q", nudge: "n", training: "t" };
-  const LABELS = { forward: "Forward", backward: "Backward", paths: "Paths", quiz: "Quiz", nudge: "Nudge", training: "Training" };
+  const INFO = data.mode_info;  // each mode's key, label, subject label and button id, from Python's table
   const NODE_STATES = ["pending", "computed", "final", "accumulating", "asked", "nudged", "changed"];
   const EDGE_STATES = ["pending", "known", "pushed", "visited", "changed"];
   const $ = (id) => document.getElementById(id);
@@ -13,15 +12,13 @@
   const state = { mode: data.start || data.modes[0], step: 0, subject: Object.assign({}, data.chosen || {}), variant: {}, answered: {}, timer: null, zoom: false };
   const nodeEls = {}, edgeEls = {};
   const cellText = (id) => { const cell = document.getElementById(id); return cell ? cell.querySelector("text") : null; };
-  for (const id of Object.keys(data.nodes)) {
+  for (const [id, cell] of Object.entries(data.cells)) {
     // in a collapsed view a node is drawn inside another box (a neuron); its cells keep their ids
-    const g = document.getElementById((data.boxes && data.boxes[id]) || id);
+    const g = document.getElementById(cell.box);
     if (!g) continue;
-    // a neuron's box takes its state from a and h, not from the weights inside it
-    const owner = g.id === id || (data.owners || []).includes(id);
-    nodeEls[id] = { g: g, data: cellText(id + "-data"), grad: cellText(id + "-grad"), owner: owner };
-    const label = cellText(id + "-label");
-    if (label && g.id === id) label.textContent = data.nodes[id].label;
+    nodeEls[id] = { g: g, data: cellText(cell.data), grad: cellText(cell.grad), owner: cell.owner };
+    const label = cell.label && cellText(cell.label);
+    if (label) label.textContent = data.nodes[id].label;
   }
   document.querySelectorAll(".stepgraph .edge").forEach((g) => {
     edgeEls[g.id] = { g: g, text: g.querySelector("text.local") };
@@ -174,7 +171,7 @@
   function renderPanel(current, k, n, answered) {
     const box = $("lines");
     box.replaceChildren();
-    $("step-title").textContent = current ? current.title : LABELS[state.mode] + ": press → to start";
+    $("step-title").textContent = current ? current.title : INFO[state.mode].label + ": press → to start";
     if (!current) {
       addLines(box, data.intro[state.mode]);
       if (data.subjects[state.mode] && !state.subject[state.mode]) addLines(box, [["note", "Choose a node first."]]);
@@ -230,7 +227,7 @@
 
   function renderControls(n) {
     document.querySelectorAll("#modes button").forEach((b) => b.classList.toggle("active", b.dataset.mode === state.mode));
-    document.body.className = document.body.className.replace(/\bmode-\S+/g, "").trim() + " mode-" + state.mode;
+    document.body.classList.toggle("dim-others", INFO[state.mode].dims);
     $("counter").textContent = "step " + state.step + " / " + n;
     $("play").textContent = state.timer ? "❚❚ pause" : "▶ play";
     $("zoom").classList.toggle("active", state.zoom);
@@ -243,7 +240,7 @@
         select.dataset.mode = state.mode;
       }
       select.value = state.subject[state.mode] || "";
-      $("subject-label").textContent = state.mode === "nudge" ? "leaf" : "node";
+      $("subject-label").textContent = INFO[state.mode].subject || "node";
       const variants = data.variants[state.mode];
       $("variant-box").hidden = !variants;
       if (variants) {
@@ -316,15 +313,15 @@
     const b = document.createElement("button");
     b.type = "button";
     b.dataset.mode = mode;
-    b.id = "mode-" + mode;
-    b.textContent = LABELS[mode] || mode;
+    b.id = INFO[mode].button;
+    b.textContent = INFO[mode].label;
     const kbd = document.createElement("kbd");
-    kbd.textContent = KEYS[mode] || "";
+    kbd.textContent = INFO[mode].key;
     b.appendChild(kbd);
     b.addEventListener("click", () => setMode(mode));
     $("modes").appendChild(b);
   }
-  $("mode-keys").textContent = data.modes.map((m) => KEYS[m] + " " + m).join(" · ");
+  $("mode-keys").textContent = data.modes.map((m) => INFO[m].key + " " + m).join(" · ");
   $("first").addEventListener("click", () => go(0));
   $("prev").addEventListener("click", () => go(state.step - 1));
   $("next").addEventListener("click", () => go(state.step + 1));
@@ -354,14 +351,14 @@
   document.addEventListener("keydown", (e) => {
     const tag = e.target && e.target.tagName;
     if (tag === "INPUT" || tag === "SELECT" || tag === "TEXTAREA" || e.ctrlKey || e.metaKey || e.altKey) return;
-    const byKey = Object.entries(KEYS).find(([m, k]) => k === e.key && data.modes.includes(m));
+    const byKey = data.modes.find((m) => INFO[m].key === e.key);
     if (e.key === "ArrowRight") go(state.step + 1);
     else if (e.key === "ArrowLeft") go(state.step - 1);
     else if (e.key === "Home") go(0);
     else if (e.key === "End") go(timeline().length);
     else if (e.key === " ") togglePlay();
     else if (e.key === "z") toggleZoom();
-    else if (byKey) setMode(byKey[0]);
+    else if (byKey) setMode(byKey);
     else return;
     e.preventDefault();
   });

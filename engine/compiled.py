@@ -36,7 +36,7 @@ import numpy as np
 
 from .graph import topological_order
 from .ops import DomainError, Op
-from .value import Constant, Value
+from .value import Constant, Value, check_operands
 
 __all__ = ["Trace", "CompiledGraph", "Replay"]
 
@@ -265,6 +265,8 @@ class CompiledGraph:
         values = np.empty((len(self.nodes), samples))
         values[self.input_rows] = X.T[self.input_columns]
         shared = np.fromiter(map(_DATA, self.shared), float, len(self.shared))
+        if not np.isfinite(shared).all():
+            self._refuse_non_finite(shared)
         values[self.shared_rows] = shared[:, np.newaxis]
         values[self.traced_rows] = self.traced_values[:, variants]
         local_grads = []
@@ -282,6 +284,21 @@ class CompiledGraph:
                 values[step.row] = out
                 local_grads.append(local)
         return Replay(self, values, local_grads)
+
+    def _refuse_non_finite(self, shared: np.ndarray) -> None:
+        """Raise the scalar engine's own ``DomainError`` for the first op with a NaN or ±inf parameter.
+
+        A replay would pass such a number on as the scalar engine never does
+        (relu(nan) = 0, tanh(inf) = 1), so it is refused before any op runs.
+        """
+        bad = set(np.asarray(self.shared_rows)[~np.isfinite(shared)].tolist())
+        for step in self.steps:
+            if bad.intersection(step.parents.tolist()):
+                check_operands(step.op, self.nodes[step.row].parents)
+        leaf = self.shared[int(np.flatnonzero(~np.isfinite(shared))[0])]
+        raise DomainError(
+            f"replay: the shared leaf {leaf.label or '(unlabelled)'} is {leaf.data!r}, not finite"
+        )
 
     def _domain_error(
         self, step: _Step, operands: np.ndarray, variants: np.ndarray, error: Exception

@@ -16,7 +16,8 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .value import Value
+from .ops import DomainError
+from .value import Value, _check_number
 
 __all__ = [
     "topological_order",
@@ -62,8 +63,10 @@ def topological_order(root: Value) -> list[Value]:
 def _start(root: Value, seed: float) -> list[Value]:
     """Topological order with grads reset: non-leaves to 0, the root to ``seed``.
 
-    Leaf grads keep what earlier passes accumulated (or start at 0).
+    Leaf grads keep what earlier passes accumulated (or start at 0). ``seed`` must be a
+    finite real number (a numpy array of them would make every grad an array).
     """
+    seed = _check_number(seed, "backward(seed)")
     order = topological_order(root)
     for node in order:
         if node.parents or node.grad is None:
@@ -76,12 +79,27 @@ def backward(root: Value, seed: float = 1.0) -> None:
     """Set ``node.grad = ∂root/∂node`` for every node ``root`` depends on.
 
     Δ(parent) += ∂node/∂parent · Δ(node), for each edge, nodes in reverse topological order.
+
+    Raises:
+        DomainError: a node's gradient is ±inf or NaN (naming the node), which finite
+            local derivatives give when their product overflows.
     """
     for node in reversed(_start(root, seed)):
+        grad = node.grad
+        if grad - grad:  # 0.0 for every finite grad; NaN (truthy) for ±inf and NaN
+            raise _not_finite(node, grad)
         if node.parents:  # a leaf has nothing to push
-            grad = node.grad
             for parent, local in zip(node.parents, node.local_grads):
                 parent.grad += local * grad
+
+
+def _not_finite(node: Value, grad: float) -> DomainError:
+    """The error for a node whose Δ came out ±inf or NaN: finite local derivatives whose product overflowed."""
+    name = repr(node.label) if node.label else f"the unlabelled {node.op or 'leaf'} node"
+    return DomainError(
+        f"backward: the gradient of {name} (data {node.data:g}) is {grad!r}, not a finite number; "
+        "the products of local derivatives on the paths to it overflowed"
+    )
 
 
 @dataclass(frozen=True)
@@ -112,6 +130,8 @@ def backward_steps(root: Value, seed: float = 1.0) -> Iterator[BackwardStep]:
     """
     for index, node in enumerate(reversed(_start(root, seed))):
         grad = node.grad
+        if grad - grad:
+            raise _not_finite(node, grad)
         pushed = []
         for parent_index, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
             amount = local * grad

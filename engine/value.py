@@ -18,13 +18,13 @@ from math import isfinite
 from numbers import Real
 from typing import Union
 
-from . import ops
+from . import copying, ops
 from .ops import DomainError, Op
 
 Number = int | float
 Operand = Union["Value", Number]  # noqa: UP007 (a forward reference)
 
-__all__ = ["Value", "Constant", "apply"]
+__all__ = ["Value", "Constant", "apply", "check_operands"]
 
 
 def _check_number(data: object, where: str) -> float:
@@ -104,6 +104,26 @@ class Value:
     def __repr__(self) -> str:
         name = f"{self.label!r}, " if self.label else ""
         return f"Value({name}data={self.data!r}, grad={self.grad!r})"
+
+    # ------------------------------------------------------------- copying
+
+    def __copy__(self) -> Value:
+        """A new node with this one's numbers, label and (the same) parents."""
+        copy = type(self).__new__(type(self))
+        copy.data, copy.grad, copy.label = self.data, self.grad, self.label
+        copy.parents, copy.local_grads, copy.operation = self.parents, self.local_grads, self.operation
+        if getattr(self, "__dict__", None):
+            copy.__dict__.update(self.__dict__)
+        return copy
+
+    def __deepcopy__(self, memo: dict) -> Value:
+        """A copy of the whole graph below this node, made without recursion (any depth works)."""
+        return copying.deepcopy_graph(self, memo)
+
+    def __reduce_ex__(self, protocol: int):
+        """Pickle's usual reduction, after refusing a graph too deep for it (see ``engine.copying``)."""
+        copying.check_picklable(self)
+        return super().__reduce_ex__(protocol)
 
     # ------------------------------------------------------------- arithmetic
 
@@ -216,34 +236,77 @@ def _describe(node: Value) -> str:
     )
 
 
+def _operands_text(parents: tuple[Value, ...]) -> str:
+    return f"[operands: {', '.join(map(_describe, parents))}]"
+
+
+def check_operands(op: Op, parents: tuple[Value, ...]) -> None:
+    """Raise ``DomainError`` for the first operand that is NaN or ±inf, naming the op, its label and value.
+
+    The constructor refuses such numbers, but ``.data`` can be set afterwards; ops like
+    relu(nan) = 0 or tanh(inf) = 1 would otherwise pass them on as finite-looking numbers.
+    """
+    for index, parent in enumerate(parents):
+        if not isfinite(parent.data):
+            name = repr(parent.label) if parent.label else f"{index + 1} of {len(parents)}"
+            raise DomainError(
+                f"{op.name}: operand {name} is {parent.data!r}, not a finite number "
+                f"(was its .data set to it?) {_operands_text(parents)}"
+            )
+
+
+def _constant_operand(op: Op, number: Number, index: int, count: int) -> Constant:
+    """A plain-number operand as a ``Constant``; NaN or ±inf is a ``DomainError`` naming the op."""
+    if isinstance(number, Real) and not isinstance(number, bool) and not isfinite(number):
+        raise DomainError(
+            f"{op.name}: operand {index + 1} of {count} is {float(number)!r}, not a finite number"
+        )
+    return Constant(number)
+
+
 def apply(op: Op, *operands: Operand) -> Value:
     """Run ``op`` forward on ``operands`` and return the new node.
 
     Plain numbers become ``Constant`` leaves. The node records its parents, the op,
-    and the local derivative with respect to each parent. An input outside the op's
-    domain, or a result that is not a finite number, raises ``DomainError`` naming
-    the op and its operands.
+    and the local derivative with respect to each parent. An operand that is NaN or
+    ±inf, an input outside the op's domain, or a result or local derivative that is
+    not a finite number raises ``DomainError`` naming the op and its operands.
     """
     parents = operands
     for operand in operands:
         if not isinstance(operand, Value):
-            parents = tuple([o if isinstance(o, Value) else Constant(o) for o in operands])
+            count = len(operands)
+            parents = tuple(
+                [
+                    o if isinstance(o, Value) else _constant_operand(op, o, i, count)
+                    for i, o in enumerate(operands)
+                ]
+            )
             break
     try:  # one and two operands are almost every node: unpacked by hand, as a comprehension costs a third
         if len(parents) == 2:
-            data, local_grads = op.evaluate(parents[0].data, parents[1].data)
+            a, b = parents[0].data, parents[1].data
+            data, local_grads = op.evaluate(a, b)
+            operand_sum = a + b
         elif len(parents) == 1:
-            data, local_grads = op.evaluate(parents[0].data)
+            operand_sum = parents[0].data
+            data, local_grads = op.evaluate(operand_sum)
         else:
-            data, local_grads = op.evaluate(*[parent.data for parent in parents])
+            numbers = [parent.data for parent in parents]
+            data, local_grads = op.evaluate(*numbers)
+            operand_sum = sum(numbers)
     except (ArithmeticError, ValueError) as error:
+        check_operands(op, parents)
         detail = str(error) if isinstance(error, DomainError) else f"{type(error).__name__}: {error}"
-        raise DomainError(f"{op.name}: {detail} [operands: {', '.join(map(_describe, parents))}]") from None
-    if not (isfinite(data) and isfinite(sum(local_grads))):
-        raise DomainError(
-            f"{op.name}: the result {data!r} or a local derivative {local_grads!r} is not finite "
-            f"[operands: {', '.join(map(_describe, parents))}]"
-        )
+        raise DomainError(f"{op.name}: {detail} {_operands_text(parents)}") from None
+    # one test for the common case: a sum is finite only if every term is (or, rarely, it overflowed)
+    if not isfinite(data + sum(local_grads) + operand_sum):
+        check_operands(op, parents)
+        if not (isfinite(data) and all(map(isfinite, local_grads))):
+            raise DomainError(
+                f"{op.name}: the result {data!r} or a local derivative {local_grads!r} is not finite "
+                f"{_operands_text(parents)}"
+            )
     node = Value.__new__(Value)
     node.data = data
     node.grad = None

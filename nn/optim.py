@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
+from numbers import Real
 
-from pathgrad.engine import Value
+from pathgrad.engine import DomainError, Value
 
 __all__ = ["Optimizer", "SGD", "Adam", "linear_decay", "LearningRate"]
 
@@ -62,7 +63,7 @@ class Optimizer:
                 raise TypeError(
                     f"{type(self).__name__}: parameter {index} is a {type(p).__name__}, not a Value"
                 )
-        if not callable(lr) and not (isinstance(lr, (int, float)) and lr > 0):
+        if not callable(lr) and not (isinstance(lr, (int, float)) and 0 < lr < math.inf):
             raise ValueError(f"{type(self).__name__}: lr must be a positive number or a schedule, got {lr!r}")
         self.lr = lr
         self.steps = 0
@@ -70,8 +71,25 @@ class Optimizer:
 
     @property
     def current_lr(self) -> float:
-        """The learning rate the next ``step()`` uses."""
-        return float(self.lr(self.steps)) if callable(self.lr) else float(self.lr)
+        """The learning rate the next ``step()`` uses.
+
+        Raises:
+            DomainError: a schedule gave NaN, ±inf or a negative number (naming the step), which
+                would turn every parameter into NaN without a word, in the scalar and compiled modes alike.
+        """
+        if not callable(self.lr):
+            return float(self.lr)
+        lr = self.lr(self.steps)
+        if isinstance(lr, bool) or not isinstance(lr, Real):
+            raise TypeError(
+                f"{type(self).__name__}: the learning-rate schedule gave {lr!r} at step {self.steps}, not a number"
+            )
+        if not 0.0 <= lr < math.inf:
+            raise DomainError(
+                f"{type(self).__name__}: the learning-rate schedule gave {lr!r} at step {self.steps}; "
+                "a learning rate must be a finite number ≥ 0"
+            )
+        return float(lr)
 
     def zero_grad(self) -> None:
         """Set every parameter's grad to 0 before the next backward pass."""

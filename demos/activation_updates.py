@@ -28,8 +28,8 @@ def closed_form_deltas(model: MLP) -> list[tuple[float, float, bool]]:
     for layer, following in zip(model.layers, model.layers[1:]):
         activation = layer.activation
         for r, neuron in enumerate(layer.neurons):
-            a, h = np.array(neuron.a.data), np.array(neuron.h.data)
-            slope = float(activation.derivative(a, h))
+            a = np.array(neuron.a.data)
+            slope = float(activation.derivative(a))
             incoming = sum(nxt.w[r].data * nxt.a.grad for nxt in following.neurons)
             rows.append((neuron.a.grad, slope * incoming, slope == 0.0))
     return rows

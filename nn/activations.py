@@ -1,8 +1,9 @@
 r"""The activation functions a layer may use, defined once for every form of the network.
 
 Each entry ties together the same function as it appears in the scalar graph (an
-engine op), in the vector form (numpy), in PyTorch (a module name), and the lecture's
-closed form of its derivative Φ'(a_h), which the backward recursion multiplies in:
+engine op), in the vector form (numpy: the op table's batch version of the same op), in
+PyTorch (a module name), and the lecture's closed form of its derivative Φ'(a_h), which
+the backward recursion multiplies in:
 
     δ(h_r) = Φ'(a_{h_r}) · Σ_h w(h_r, h) · δ(h)
 
@@ -17,7 +18,6 @@ closed form of its derivative Φ'(a_h), which the backward recursion multiplies 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,54 +34,44 @@ Array = np.ndarray
 class Activation:
     """One activation function Φ in all the forms the package needs.
 
+    The numpy forms are the op table's batch version of ``op``, so the scalar graph,
+    the matrix network and the compiled mode compute Φ and Φ' with one definition.
+
     Attributes:
         name: the canonical name (``"tanh"``).
         op: the engine op that makes the post-activation node h = Φ(a).
-        forward: Φ applied elementwise to a numpy array.
-        derivative: Φ'(a) from the pre-activation ``a`` and the output ``h = Φ(a)``,
-            written the lecture's way (sigmoid uses h, ReLU uses a).
-        closed_form: the text of that derivative, e.g. ``"h(1 − h)"``.
+        closed_form: the lecture's text of the derivative Φ'(a), e.g. ``"h(1 − h)"``.
         torch_module: the ``torch.nn`` class name of the same function.
     """
 
     name: str
     op: Op
-    forward: Callable[[Array], Array]
-    derivative: Callable[[Array, Array], Array]
     closed_form: str
     torch_module: str
 
+    def _batch(self, a: Array) -> tuple[Array, Array]:
+        a = np.asarray(a, dtype=float)
+        rows = np.atleast_1d(a)[np.newaxis]  # one operand; a constant derivative comes as one column
+        out, local = self.op.evaluate_batch(rows)
+        return out.reshape(a.shape), np.broadcast_to(local[0], rows.shape[1:]).reshape(a.shape)
 
-def _sigmoid(a: Array) -> Array:
-    # the same value as 1/(1+exp(-a)) without overflowing exp for very negative a
-    e = np.exp(-np.abs(a))
-    return np.where(a >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    def forward(self, a: Array) -> Array:
+        """h = Φ(a), elementwise."""
+        return self._batch(a)[0]
+
+    def derivative(self, a: Array) -> Array:
+        """Φ'(a), elementwise: the local derivative ∂h/∂a of the op's node."""
+        return np.array(self._batch(a)[1])
 
 
 ACTIVATIONS: dict[str, Activation] = {
     activation.name: activation
     for activation in (
-        Activation(
-            "identity", ops.IDENTITY, lambda a: a.copy(), lambda a, h: np.ones_like(a), "1", "Identity"
-        ),
-        Activation("sigmoid", ops.SIGMOID, _sigmoid, lambda a, h: h * (1.0 - h), "h(1 − h)", "Sigmoid"),
-        Activation("tanh", ops.TANH, np.tanh, lambda a, h: 1.0 - h * h, "1 − h²", "Tanh"),
-        Activation(
-            "relu",
-            ops.RELU,
-            lambda a: np.maximum(a, 0.0),
-            lambda a, h: (a > 0).astype(float),
-            "1 if a > 0 else 0",
-            "ReLU",
-        ),
-        Activation(
-            "hardtanh",
-            ops.HARDTANH,
-            lambda a: np.clip(a, -1.0, 1.0),
-            lambda a, h: ((a > -1.0) & (a < 1.0)).astype(float),
-            "1 if −1 < a < 1 else 0",
-            "Hardtanh",
-        ),
+        Activation("identity", ops.IDENTITY, "1", "Identity"),
+        Activation("sigmoid", ops.SIGMOID, "h(1 − h)", "Sigmoid"),
+        Activation("tanh", ops.TANH, "1 − h²", "Tanh"),
+        Activation("relu", ops.RELU, "1 if a > 0 else 0", "ReLU"),
+        Activation("hardtanh", ops.HARDTANH, "1 if −1 < a < 1 else 0", "Hardtanh"),
     )
 }
 

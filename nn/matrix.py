@@ -103,8 +103,8 @@ class MatrixMLP:
         grad_h = np.asarray(output_grad, dtype=float).reshape(forward.result.shape)
         weights, biases, deltas = [], [], []
         for r in reversed(range(len(self.weights))):
-            A, H = forward.pre_activations[r], forward.outputs[r + 1]
-            delta = self.activations[r].derivative(A, H) * grad_h
+            A = forward.pre_activations[r]
+            delta = self.activations[r].derivative(A) * grad_h
             weights.append(forward.outputs[r].T @ delta)
             biases.append(delta.sum(axis=0) if self.biases[r] is not None else None)
             deltas.append(delta)

@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 import torch
 
-from pathgrad.nn import MLP, losses
+from pathgrad.engine import ops
+from pathgrad.nn import ACTIVATIONS, MLP, Activation, losses
 from pathgrad.nn.matrix import MatrixMLP, mse_gradient, softmax_cross_entropy_gradient
 
 X = np.random.default_rng(3).normal(size=(5, 3))
@@ -106,3 +107,30 @@ def test_import_nn_does_not_import_torch():
     code = "import sys, nn, nn.matrix, nn.torch_bridge; print('torch' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("name", list(ACTIVATIONS))
+def test_activation_numpy_forms_are_the_op_table_entries(name):
+    activation = ACTIVATIONS[name]
+    a = np.array([[-2.5, -1.0, -0.3], [0.0, 0.4, 3.0]])
+    h, slope = activation.forward(a), activation.derivative(a)
+    assert h.shape == slope.shape == a.shape
+    for value, out, local in zip(a.ravel(), h.ravel(), slope.ravel()):
+        assert (out, local) == pytest.approx(
+            (activation.op.evaluate(value)[0], activation.op.evaluate(value)[1][0]), rel=1e-15
+        )
+
+
+def test_an_activation_computes_with_its_op_and_keeps_no_copy_of_its_own():
+    doubled = ops.Op(
+        name="double",
+        symbol="2a",
+        arity=1,
+        evaluate=lambda a: (2 * a, (2.0,)),
+        formulas=("2",),
+        expression="2a",
+        evaluate_batch=lambda xs: (2 * xs[0], np.full((1, 1), 2.0)),
+    )
+    activation = Activation("double", doubled, "2", "none")
+    assert activation.forward(np.array([1.5, -1.0])).tolist() == [3.0, -2.0]
+    assert activation.derivative(np.array([1.5, -1.0])).tolist() == [2.0, 2.0]

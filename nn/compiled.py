@@ -28,7 +28,8 @@ from pathgrad.engine.compiled import CompiledGraph, Replay, Trace
 
 from .module import Module
 from .optim import Optimizer
-from .training import BatchResult, Objective, register_engine
+from .steps import BatchResult, Objective
+from .training import register_engine
 
 __all__ = ["CompiledModel", "compiled_step", "compiled_model", "add_l2"]
 

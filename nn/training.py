@@ -15,18 +15,17 @@ from __future__ import annotations
 
 import importlib
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 from tqdm.auto import tqdm
 
-from pathgrad.engine import Value
-
-from .losses import LOSSES, l2_regularization
+from .losses import LOSSES
 from .metrics import Accuracy, accuracy_for
 from .module import Module
 from .optim import SGD, Optimizer
+from .steps import BatchResult, LossFunction, Objective, StepFunction, scalar_step
 
 __all__ = [
     "fit",
@@ -39,48 +38,6 @@ __all__ = [
     "scalar_step",
     "step_function",
 ]
-
-LossFunction = Callable[..., Value]
-
-
-@dataclass(frozen=True)
-class Objective:
-    """What a step minimises: ``loss(outputs, targets) + l2 · Σ p²``."""
-
-    loss: LossFunction
-    l2: float = 0.0
-
-    def __call__(self, model: Module, outputs: list, targets: np.ndarray) -> Value:
-        total = self.loss(outputs, targets)
-        return total + l2_regularization(model.parameters(), self.l2) if self.l2 else total
-
-
-@dataclass(frozen=True)
-class BatchResult:
-    """A step's loss and the batch's outputs as numbers (before the update)."""
-
-    loss: float
-    outputs: np.ndarray
-
-
-StepFunction = Callable[[Module, Objective, np.ndarray, np.ndarray, Optimizer], BatchResult]
-
-
-def _numbers(outputs: Sequence[Value | Sequence[Value]]) -> np.ndarray:
-    return np.array([o.data if isinstance(o, Value) else [v.data for v in o] for o in outputs])
-
-
-def scalar_step(
-    model: Module, objective: Objective, X: np.ndarray, y: np.ndarray, optimizer: Optimizer
-) -> BatchResult:
-    """Forward, backward and update on one batch with the scalar ``Value`` graph."""
-    outputs = [model(row) for row in X]
-    loss = objective(model, outputs, y)
-    optimizer.zero_grad()
-    loss.backward()
-    optimizer.step()
-    return BatchResult(loss.data, _numbers(outputs))
-
 
 STEPS: dict[str, StepFunction] = {"scalar": scalar_step}
 """The step function of each engine by name."""

@@ -11,7 +11,7 @@ from pathgrad.engine import Value
 from pathgrad.nn import MLP, SGD, Adam, datasets, fit
 from pathgrad.nn.compiled import compiled_step
 from pathgrad.nn.losses import LOSSES
-from pathgrad.nn.training import Objective, scalar_step
+from pathgrad.nn.steps import Objective, scalar_step
 
 RTOL = 1e-9
 

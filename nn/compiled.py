@@ -29,7 +29,6 @@ from pathgrad.engine.compiled import CompiledGraph, Replay, Trace
 from .module import Module
 from .optim import Optimizer
 from .steps import BatchResult, Objective
-from .training import register_engine
 
 __all__ = ["CompiledModel", "compiled_step", "compiled_model", "add_l2"]
 
@@ -145,6 +144,3 @@ def compiled_step(
         loss += add_l2(compiled.parameters, objective.l2)
     optimizer.step()
     return BatchResult(loss, compiled.outputs(replay))
-
-
-register_engine("compiled", compiled_step)

@@ -6,14 +6,13 @@ One step on a batch (X_b, y_b) is the lecture's loop:
     backward: every parameter's grad = ∂L/∂p
     update:   optimizer.step()
 
-That step is one function per engine, looked up by name in ``STEPS``; the scalar
-engine builds the ``Value`` graph. Another engine registers its step function under
-its own name (see ``register_engine``) and ``fit`` uses it with ``engine=name``.
+That step is one function per engine, looked up in ``ENGINES``: the scalar engine
+builds the ``Value`` graph of the batch (``nn.steps``), the compiled one replays a
+traced sample graph over it (``nn.compiled``).
 """
 
 from __future__ import annotations
 
-import importlib
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from tqdm.auto import tqdm
 
+from .compiled import compiled_step
 from .losses import LOSSES
 from .metrics import Accuracy, accuracy_for
 from .module import Module
@@ -33,39 +33,12 @@ __all__ = [
     "BatchResult",
     "StepRecord",
     "History",
-    "STEPS",
-    "register_engine",
+    "ENGINES",
     "scalar_step",
-    "step_function",
 ]
 
-STEPS: dict[str, StepFunction] = {"scalar": scalar_step}
-"""The step function of each engine by name."""
-
-ENGINE_MODULES = {"compiled": "pathgrad.nn.compiled"}
-"""Engines whose module registers their step when imported, imported on first use."""
-
-
-def register_engine(name: str, step: StepFunction) -> None:
-    """Make ``fit(..., engine=name)`` use ``step`` for each batch."""
-    STEPS[name] = step
-
-
-def step_function(engine: str) -> StepFunction:
-    """The step function of ``engine``; raises ``ValueError`` naming the known engines."""
-    if engine not in STEPS and engine in ENGINE_MODULES:
-        try:
-            importlib.import_module(ENGINE_MODULES[engine])
-        except ModuleNotFoundError as error:
-            if error.name != ENGINE_MODULES[engine]:
-                raise
-            raise ValueError(
-                f"fit: engine {engine!r} is not available: {ENGINE_MODULES[engine]} is missing"
-            ) from None
-    if engine not in STEPS:
-        known = ", ".join(sorted({*STEPS, *ENGINE_MODULES}))
-        raise ValueError(f"fit: unknown engine {engine!r}; known engines: {known}")
-    return STEPS[engine]
+ENGINES: dict[str, StepFunction] = {"scalar": scalar_step, "compiled": compiled_step}
+"""The step function of each engine, by the name ``fit(..., engine=name)`` takes."""
 
 
 @dataclass(frozen=True)
@@ -143,7 +116,8 @@ def fit(
         epochs: passes over the data.
         batch_size: samples per step; ``None`` is the whole set (full batch).
         l2: α of the L2 term α·Σ p² added to the loss.
-        engine: ``"scalar"`` (the Value graph) or another registered engine.
+        engine: ``"scalar"`` (the Value graph of the batch) or ``"compiled"`` (one
+            traced sample graph replayed over the batch with numpy).
         accuracy: ``(outputs, targets) -> fraction``; by default the loss's own
             (sign for hinge and perceptron, argmax for cross-entropy, none for mse).
         callback: called with a ``StepRecord`` after every step.
@@ -154,7 +128,9 @@ def fit(
     """
     X, y = _as_data(X, y)
     objective = _objective(loss, l2)
-    step = step_function(engine)
+    if engine not in ENGINES:
+        raise ValueError(f"fit: unknown engine {engine!r}; known engines: {', '.join(ENGINES)}")
+    step = ENGINES[engine]
     optimizer = optimizer if optimizer is not None else SGD(model.parameters(), lr=0.1)
     measure = accuracy if accuracy is not None else accuracy_for(objective.loss)
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:

@@ -8,7 +8,9 @@ import numpy as np
 import pytest
 
 from pathgrad.nn import MLP, SGD, Adam, datasets, fit
-from pathgrad.nn.training import STEPS, BatchResult, register_engine, scalar_step
+from pathgrad.nn.compiled import compiled_step
+from pathgrad.nn.steps import scalar_step
+from pathgrad.nn.training import ENGINES
 
 
 def test_fit_learns_xor_and_records_every_step():
@@ -68,21 +70,10 @@ def test_full_batch_step_equals_a_hand_written_loop():
     assert ours.state_dict() == pytest.approx(theirs.state_dict(), rel=1e-12)
 
 
-def test_a_registered_engine_is_used_and_unknown_ones_are_named():
-    calls = []
-
-    def counting_step(model, objective, X, y, optimizer) -> BatchResult:
-        calls.append(len(X))
-        return scalar_step(model, objective, X, y, optimizer)
-
-    register_engine("counting", counting_step)
-    try:
-        X, y = datasets.curve(n=10)
-        fit(MLP(1, [3, 1]), X, y, engine="counting", batch_size=4, progress=False)
-        assert calls == [4, 4, 2]
-    finally:
-        del STEPS["counting"]
-    with pytest.raises(ValueError, match="unknown engine 'gpu'; known engines: .*scalar"):
+def test_each_engine_is_a_step_function_and_unknown_ones_are_named():
+    assert {"scalar": scalar_step, "compiled": compiled_step} == ENGINES
+    X, y = datasets.curve(n=10)
+    with pytest.raises(ValueError, match="unknown engine 'gpu'; known engines: scalar, compiled"):
         fit(MLP(1, [3, 1]), X, y, engine="gpu")
 
 

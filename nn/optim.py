@@ -13,6 +13,12 @@ Adam with β₁, β₂, ε, at step t = 1, 2, …:
 
 The learning rate η may be a number or a schedule: a callable of the number of steps
 taken so far (0 for the first step), e.g. ``linear_decay(1.0, 0.1, 100)``.
+
+``step()`` applies the rule parameter by parameter, as the lecture writes it;
+``step_vectorised()`` applies the same rule to all parameters at once with numpy (the
+compiled mode's update), with the same numbers: each element goes through the same
+floating-point operations in the same order. The state lives in one form at a time —
+per-parameter dicts (``state[p]``) or arrays — and moves when the other form is used.
 """
 
 from __future__ import annotations
@@ -20,6 +26,9 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable
 from numbers import Real
+from operator import attrgetter
+
+import numpy as np
 
 from pathgrad.engine import DomainError, Value
 
@@ -46,13 +55,22 @@ def _checked_decay(weight_decay: float, who: str) -> float:
     return float(weight_decay)
 
 
+_DATA, _GRAD = attrgetter("data"), attrgetter("grad")
+
+
 class Optimizer:
     """The parameters, the learning rate, a step counter and per-parameter ``state``.
 
     Args:
         parameters: the ``Value``s to update (e.g. ``model.parameters()``).
         lr: a number or a schedule ``k -> η``.
+
+    A subclass gives its rule twice: ``direction`` for one parameter and ``directions``
+    for all at once, and names its state entries with their "not yet set" value in
+    ``STATE`` (what an absent entry of ``state[p]`` reads as in the arrays).
     """
+
+    STATE: dict[str, float | int] = {}
 
     def __init__(self, parameters: Iterable[Value], lr: LearningRate) -> None:
         self.parameters = list(dict.fromkeys(parameters))
@@ -67,7 +85,32 @@ class Optimizer:
             raise ValueError(f"{type(self).__name__}: lr must be a positive number or a schedule, got {lr!r}")
         self.lr = lr
         self.steps = 0
-        self.state: dict[Value, dict[str, float]] = {}
+        self._state: dict[Value, dict[str, float]] = {}
+        self._arrays: dict[str, np.ndarray] | None = None  # the state while steps are vectorised
+
+    @property
+    def state(self) -> dict[Value, dict[str, float]]:
+        """Each parameter's state, PyTorch's ``optimizer.state[p]`` (``{"velocity": …}``)."""
+        if self._arrays is not None:
+            for index in np.flatnonzero(self._stepped).tolist():
+                entries = {key: type(self.STATE[key])(array[index]) for key, array in self._arrays.items()}
+                self._state[self.parameters[index]] = {
+                    k: v for k, v in entries.items() if v == v
+                }  # NaN: unset
+            self._arrays = None
+        return self._state
+
+    def _state_arrays(self) -> dict[str, np.ndarray]:
+        """The state as one array per entry, aligned with ``parameters``."""
+        if self._arrays is None:
+            state = self._state
+            self._arrays = {
+                key: np.array([state.get(p, {}).get(key, unset) for p in self.parameters], dtype=float)
+                for key, unset in self.STATE.items()
+            }
+            self._stepped = np.array([p in state for p in self.parameters], dtype=bool)
+            self._state = {}
+        return self._arrays
 
     @property
     def current_lr(self) -> float:
@@ -99,18 +142,47 @@ class Optimizer:
     def step(self) -> None:
         """Update every parameter that has a grad, then count the step."""
         lr = self.current_lr
+        state = self.state
         for p in self.parameters:
             if p.grad is not None:
-                p.data -= lr * self.direction(p, p.grad, self.state.setdefault(p, {}))
+                p.data -= lr * self.direction(p, p.grad, state.setdefault(p, {}))
+        self.steps += 1
+
+    def step_vectorised(self) -> None:
+        """``step()`` for all parameters at once with numpy: the same update, the same numbers."""
+        lr = self.current_lr
+        parameters, count = self.parameters, len(self.parameters)
+        grads = list(map(_GRAD, parameters))
+        arrays = self._state_arrays()
+        data = np.fromiter(map(_DATA, parameters), float, count)
+        if None in grads:  # parameters no backward reached keep their value and state
+            chosen = np.array([g is not None for g in grads])
+            grad = np.array([g for g in grads if g is not None], dtype=float)
+            state = {key: array[chosen] for key, array in arrays.items()}
+            data[chosen] = data[chosen] - lr * self.directions(data[chosen], grad, state)
+            for key, array in arrays.items():
+                array[chosen] = state[key]
+            self._stepped |= chosen
+        else:
+            data -= lr * self.directions(data, np.array(grads, dtype=float), arrays)
+            self._stepped[:] = True
+        for p, value in zip(parameters, data.tolist()):
+            p.data = value
         self.steps += 1
 
     def direction(self, p: Value, grad: float, state: dict[str, float]) -> float:
         """The vector the update scales by −η, for one parameter (subclasses define it)."""
         raise NotImplementedError
 
+    def directions(self, data: np.ndarray, grads: np.ndarray, state: dict[str, np.ndarray]) -> np.ndarray:
+        """``direction`` for every parameter at once; updates the ``state`` arrays in place."""
+        raise NotImplementedError
+
 
 class SGD(Optimizer):
     """Stochastic gradient descent, optionally with momentum μ and weight decay λ."""
+
+    STATE = {"velocity": math.nan}
 
     def __init__(
         self,
@@ -133,9 +205,19 @@ class SGD(Optimizer):
         )
         return velocity
 
+    def directions(self, data: np.ndarray, grads: np.ndarray, state: dict[str, np.ndarray]) -> np.ndarray:
+        grads = grads + self.weight_decay * data
+        if not self.momentum:
+            return grads
+        velocity = state["velocity"]
+        velocity[:] = np.where(np.isnan(velocity), grads, self.momentum * velocity + grads)
+        return velocity
+
 
 class Adam(Optimizer):
     """Adam (Kingma & Ba), with bias correction, as ``torch.optim.Adam``."""
+
+    STATE = {"t": 0, "m": 0.0, "s": 0.0}
 
     def __init__(
         self,
@@ -159,3 +241,12 @@ class Adam(Optimizer):
         m = state["m"] = beta1 * state.get("m", 0.0) + (1 - beta1) * grad
         s = state["s"] = beta2 * state.get("s", 0.0) + (1 - beta2) * grad * grad
         return (m / (1 - beta1**t)) / (math.sqrt(s) / math.sqrt(1 - beta2**t) + self.eps)
+
+    def directions(self, data: np.ndarray, grads: np.ndarray, state: dict[str, np.ndarray]) -> np.ndarray:
+        beta1, beta2 = self.betas
+        grads = grads + self.weight_decay * data
+        t, m, s = state["t"], state["m"], state["s"]
+        t += 1
+        m[:] = beta1 * m + (1 - beta1) * grads
+        s[:] = beta2 * s + (1 - beta2) * grads * grads
+        return (m / (1 - beta1**t)) / (np.sqrt(s) / np.sqrt(1 - beta2**t) + self.eps)

@@ -13,8 +13,10 @@ traced sample graph over it (``nn.compiled``).
 
 from __future__ import annotations
 
+import gc
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -60,6 +62,26 @@ class History:
     loss: list[float] = field(default_factory=list)
     accuracy: list[float] = field(default_factory=list)
     steps: list[StepRecord] = field(default_factory=list)
+
+
+@contextmanager
+def _collector_paused_during_steps() -> Iterator[Callable[[], object]]:
+    """Keep CPython's cyclic garbage collector from walking the live graph while a step runs.
+
+    A step's graph holds no reference cycles, so reference counting frees it when the
+    step ends; but while it is being built the collector runs every few hundred new
+    nodes and walks all of them (two thirds of an expanded moons step). So the
+    collector pauses for the whole ``fit`` and, if it was on, collects the young
+    generations (what the last step left, cycles of a callback included) once between
+    steps. The user's setting is restored however ``fit`` ends.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield (lambda: gc.collect(1)) if was_enabled else (lambda: None)
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _as_data(X, y) -> tuple[np.ndarray, np.ndarray]:
@@ -148,27 +170,30 @@ def fit(
         disable=None if progress is None else not progress,
         leave=False,
     )
-    try:
-        for epoch in range(epochs):
-            order = rng.permutation(len(X)) if shuffle and size < len(X) else np.arange(len(X))
-            losses, correct = [], []
-            for start in range(0, len(X), size):
-                rows = order[start : start + size]
-                lr = optimizer.current_lr
-                result = step(model, objective, X[rows], y[rows], optimizer)
-                hit = measure(result.outputs, y[rows]) if measure else None
-                record = StepRecord(epoch, len(history.steps), result.loss, hit, lr, len(rows))
-                history.steps.append(record)
-                losses.append(result.loss * len(rows))
-                correct.append((hit or 0.0) * len(rows))
-                if callback is not None:
-                    callback(record)
-                bar.update()
-                shown = {"epoch": epoch + 1, "loss": f"{result.loss:.4f}"}
-                bar.set_postfix(shown | ({"acc": f"{hit:.0%}"} if measure else {}))
-            history.loss.append(sum(losses) / len(X))
-            if measure:
-                history.accuracy.append(sum(correct) / len(X))
-    finally:
-        bar.close()
+    with _collector_paused_during_steps() as collect_between_steps:
+        try:
+            for epoch in range(epochs):
+                order = rng.permutation(len(X)) if shuffle and size < len(X) else np.arange(len(X))
+                losses, correct = [], []
+                for start in range(0, len(X), size):
+                    rows = order[start : start + size]
+                    lr = optimizer.current_lr
+                    result = step(model, objective, X[rows], y[rows], optimizer)
+                    hit = measure(result.outputs, y[rows]) if measure else None
+                    record = StepRecord(epoch, len(history.steps), result.loss, hit, lr, len(rows))
+                    history.steps.append(record)
+                    losses.append(result.loss * len(rows))
+                    correct.append((hit or 0.0) * len(rows))
+                    if callback is not None:
+                        callback(record)
+                    bar.update()
+                    if not bar.disable:
+                        shown = {"epoch": epoch + 1, "loss": f"{result.loss:.4f}"}
+                        bar.set_postfix(shown | ({"acc": f"{hit:.0%}"} if measure else {}))
+                    collect_between_steps()
+                history.loss.append(sum(losses) / len(X))
+                if measure:
+                    history.accuracy.append(sum(correct) / len(X))
+        finally:
+            bar.close()
     return history

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 import random
+import weakref
 
 import numpy as np
 import pytest
 
-from pathgrad.nn import MLP, SGD, Adam, datasets, fit
+from pathgrad.nn import MLP, SGD, Adam, datasets, fit, losses
 from pathgrad.nn.compiled import compiled_step
 from pathgrad.nn.steps import scalar_step
 from pathgrad.nn.training import ENGINES
@@ -88,3 +90,53 @@ def test_bad_data_and_settings_are_named():
         fit(model, np.zeros((2, 2)), [0, 1], loss="l1")
     with pytest.raises(ValueError, match="batch_size must be a positive int"):
         fit(model, np.zeros((2, 2)), [0, 1], batch_size=0)
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_fit_pauses_the_garbage_collector_during_steps_and_restores_the_user_setting(enabled):
+    seen = []
+
+    def watching_loss(outputs, targets):
+        seen.append(gc.isenabled())
+        return losses.mse(outputs, targets)
+
+    X, y = datasets.curve(n=6)
+    thresholds = gc.get_threshold()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        fit(MLP(1, [2, 1]), X, y, watching_loss, epochs=2, batch_size=3, progress=False)
+        assert seen == [False] * 4
+        assert gc.isenabled() is enabled and gc.get_threshold() == thresholds
+    finally:
+        gc.enable()
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_fit_restores_the_garbage_collector_when_a_step_raises(enabled):
+    def failing_loss(outputs, targets):
+        raise RuntimeError("a broken loss")
+
+    X, y = datasets.curve(n=6)
+    (gc.enable if enabled else gc.disable)()
+    try:
+        with pytest.raises(RuntimeError, match="a broken loss"):
+            fit(MLP(1, [2, 1]), X, y, failing_loss, progress=False)
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable()
+
+
+def test_fit_collects_a_callback_cycle_between_steps():
+    class Cycle:
+        def __init__(self) -> None:
+            self.me = self
+
+    alive = []
+
+    def make_cycle(record):
+        cycle = Cycle()
+        alive.append(weakref.ref(cycle))
+
+    X, y = datasets.curve(n=6)
+    fit(MLP(1, [2, 1]), X, y, epochs=3, callback=make_cycle, progress=False)
+    assert [ref() is None for ref in alive] == [True, True, True]

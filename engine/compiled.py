@@ -8,6 +8,10 @@ with one column per sample:
     backward:  G[parent] += ∂node/∂parent · G[node]               (each edge, every sample at once)
 
 so the same dynamic program runs once for the whole batch instead of once per sample.
+A compile pass (``engine.grouping``) then regroups the nodes into vector units — the
+nodes of one op at one depth replayed by one numpy call, a layer's ``linear`` nodes by
+one matrix product — so a replay costs one call per unit rather than one per node.
+``CompiledGraph.describe()`` lists which scalar nodes became which unit.
 The leaves of the traced graph are of three kinds:
 
 * **inputs**, the ``Value``s given as the sample's inputs: their rows are columns of X;
@@ -35,7 +39,8 @@ from operator import attrgetter
 import numpy as np
 
 from .graph import topological_order
-from .ops import DomainError, Op
+from .grouping import OpNode, Plan, Unit, group_into_units
+from .ops import DomainError
 from .value import Constant, Value, check_operands
 
 __all__ = ["Trace", "CompiledGraph", "Replay"]
@@ -53,28 +58,22 @@ class Trace:
     outputs: Sequence[Value]
 
 
-@dataclass(frozen=True)
-class _Step:
-    """One op node of the replay: its row, its op, the rows of its operands."""
-
-    row: int
-    op: Op
-    parents: np.ndarray
-    repeated_parent: bool  # e.g. a*a: the backward push must add twice into one row
-    param: object  # op.param, or an array of one param per variant
-    ops_by_variant: tuple[Op, ...]  # one op per variant where the params differ, else empty
-
-
 def _nodes_in_order(outputs: Sequence[Value]) -> list[Value]:
     """Every node the outputs depend on, parents before children, each once."""
     order: list[Value] = []
     seen: set[Value] = set()
     for output in outputs:
+        if output in seen:  # already placed, and so are all the nodes it depends on
+            continue
         for node in topological_order(output):
             if node not in seen:
                 seen.add(node)
                 order.append(node)
     return order
+
+
+def _name(node: Value, row: int) -> str:
+    return node.label or f"#{row} {node.op}"
 
 
 def _describe(node: Value, row: int) -> str:
@@ -83,6 +82,18 @@ def _describe(node: Value, row: int) -> str:
         if node.label
         else f"node {row} ({node.op or 'leaf'})"
     )
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """The compile pass's plan and, in its rows, where the leaves and outputs of the replay are."""
+
+    plan: Plan
+    input_rows: np.ndarray
+    shared_read: np.ndarray  # the shared leaves read row by row (the others only as a matrix's weights)
+    shared_rows: np.ndarray  # ... and their rows
+    traced_rows: np.ndarray
+    output_rows: np.ndarray
 
 
 class CompiledGraph:
@@ -124,6 +135,8 @@ class CompiledGraph:
             if node.parents
         ]
         self.variants = len(traces)
+        self._layout_made: _Layout | None = None
+        self._units: list[Unit] | None = None
 
     def add(self, trace: Trace) -> None:
         """Append one more variant without re-reading the others; its index is ``variants - 1``.
@@ -153,6 +166,7 @@ class CompiledGraph:
         self.traced_values = np.hstack((self.traced_values, np.array(column, dtype=float).reshape(-1, 1)))
         self.steps = steps
         self.variants += 1
+        self._layout_made = None  # a leaf may have become a traced number: group again
 
     def _unshare(self, rows: list[int]) -> None:
         """Move shared leaves at ``rows`` to the traced numbers, with their value in every variant so far."""
@@ -170,7 +184,7 @@ class CompiledGraph:
         self.traced_rows = np.concatenate((self.traced_rows, np.array(rows, int)))
         self.traced_values = np.vstack((self.traced_values, np.array(values, dtype=float)))
 
-    def _extend_step(self, step: _Step, node: Value) -> _Step:
+    def _extend_step(self, step: OpNode, node: Value) -> OpNode:
         """``step`` with one more variant's op (the same batch version; its parameter may differ)."""
         op = node.operation
         if op.evaluate_batch is not step.op.evaluate_batch:
@@ -223,7 +237,7 @@ class CompiledGraph:
             if [own_position[p] for p in mine.parents] != [position[p] for p in node.parents]:
                 raise differ(row, "its operands come from other nodes")
 
-    def _step(self, row: int, versions: list[Value], position: dict) -> _Step:
+    def _step(self, row: int, versions: list[Value], position: dict) -> OpNode:
         node = versions[0]
         ops = tuple(version.operation for version in versions)
         if node.operation.evaluate_batch is None:
@@ -236,9 +250,46 @@ class CompiledGraph:
         param = params[0] if all(p == params[0] for p in params) else np.array(params)
         parents = np.array([position[p] for p in node.parents], dtype=int)
         by_variant = ops if isinstance(param, np.ndarray) else ()
-        return _Step(
-            row, node.operation, parents, len(set(parents.tolist())) < len(parents), param, by_variant
-        )
+        return OpNode(row, node.operation, parents, param, by_variant)
+
+    # ------------------------------------------------------------------ grouping
+
+    @property
+    def units(self) -> list[Unit]:
+        """The vector units of the replay (``engine.grouping``), made on first use."""
+        return self._layout.plan.units
+
+    @property
+    def _layout(self) -> _Layout:
+        if self._layout_made is None:
+            plan = group_into_units(
+                len(self.nodes), self.steps, self.shared_rows.tolist(), self.output_rows.tolist()
+            )
+            row_of = plan.row_of
+            read = np.flatnonzero(row_of[self.shared_rows] >= 0)
+            self._layout_made = _Layout(
+                plan,
+                row_of[self.input_rows],
+                read,
+                row_of[self.shared_rows[read]],
+                row_of[self.traced_rows],
+                row_of[self.output_rows],
+            )
+        return self._layout_made
+
+    def describe(self) -> str:
+        """One line per vector unit: its depth, its kind and shape, the scalar nodes it replays."""
+        lines = []
+        for number, unit in enumerate(self.units, start=1):
+            names = [_name(self.nodes[node.row], node.row) for node in unit.nodes]
+            shown = ", ".join(names) if len(names) <= 4 else f"{names[0]}, {names[1]} … {names[-1]}"
+            if unit.kind == "matrix":
+                rows, columns = unit.shape
+                what = f"matrix {rows}×{columns}: A = W X + b over {columns} inputs"
+            else:
+                what = f"{unit.op.name} × {len(names)}"
+            lines.append(f"unit {number} (depth {unit.depth}): {what} — {shown}")
+        return "\n".join(lines)
 
     # ------------------------------------------------------------------ replay
 
@@ -262,28 +313,22 @@ class CompiledGraph:
             raise ValueError(
                 f"CompiledGraph.forward: variants must be {samples} integers in [0, {self.variants})"
             )
-        values = np.empty((len(self.nodes), samples))
-        values[self.input_rows] = X.T[self.input_columns]
-        shared = np.fromiter(map(_DATA, self.shared), float, len(self.shared))
-        if not np.isfinite(shared).all():
-            self._refuse_non_finite(shared)
-        values[self.shared_rows] = shared[:, np.newaxis]
-        values[self.traced_rows] = self.traced_values[:, variants]
-        local_grads = []
+        layout = self._layout
+        values = np.empty((layout.plan.rows, samples))
+        values[layout.input_rows] = X.T[self.input_columns]
+        weights = np.fromiter(map(_DATA, self.shared), float, len(self.shared))
+        if not np.isfinite(weights).all():
+            self._refuse_non_finite(weights)
+        values[layout.shared_rows] = weights[layout.shared_read, np.newaxis]
+        values[layout.traced_rows] = self.traced_values[:, variants]
+        saved = []
         with np.errstate(**_RAISE_ON_BAD_NUMBERS):
-            for step in self.steps:
-                operands = values[step.parents]
+            for unit in layout.plan.units:
                 try:
-                    if step.param is None:
-                        out, local = step.op.evaluate_batch(operands)
-                    else:
-                        param = step.param[variants] if isinstance(step.param, np.ndarray) else step.param
-                        out, local = step.op.evaluate_batch(operands, param)
+                    saved.append(unit.forward(values, weights, variants))
                 except (ArithmeticError, ValueError) as error:
-                    raise self._domain_error(step, operands, variants, error) from None
-                values[step.row] = out
-                local_grads.append(local)
-        return Replay(self, values, local_grads)
+                    raise self._domain_error(unit, values, weights, variants, error) from None
+        return Replay(self, values, weights, saved)
 
     def _refuse_non_finite(self, shared: np.ndarray) -> None:
         """Raise the scalar engine's own ``DomainError`` for the first op with a NaN or ±inf parameter.
@@ -301,59 +346,72 @@ class CompiledGraph:
         )
 
     def _domain_error(
-        self, step: _Step, operands: np.ndarray, variants: np.ndarray, error: Exception
+        self, unit: Unit, values: np.ndarray, weights: np.ndarray, variants: np.ndarray, error: Exception
     ) -> DomainError:
-        """The scalar op's own message for the first sample that fails, or numpy's."""
-        for sample in range(operands.shape[1]):
-            op = step.ops_by_variant[variants[sample]] if step.ops_by_variant else step.op
-            numbers = operands[:, sample].tolist()
-            try:
-                out, local = op.evaluate(*numbers)
-                bad = not np.isfinite([out, *local]).all()
-                detail = f"the result {out!r} or a local derivative {local!r} is not finite"
-            except (ArithmeticError, ValueError) as scalar_error:
-                bad, detail = True, str(scalar_error)
-            if bad:
-                shown = ", ".join(f"{x:g}" for x in numbers)
-                node = _describe(self.nodes[step.row], step.row)
-                return DomainError(f"{op.name}: {detail} [sample {sample}, {node}, operands: {shown}]")
-        return DomainError(f"{step.op.name}: {error} [{_describe(self.nodes[step.row], step.row)}]")
+        """The scalar op's own message for the first sample (and node of ``unit``) that fails, or numpy's."""
+        operands = [unit.operands(member, values, weights) for member in range(len(unit.nodes))]
+        for sample in range(values.shape[1]):
+            for step, rows in zip(unit.nodes, operands):
+                op = step.ops_by_variant[variants[sample]] if step.ops_by_variant else step.op
+                numbers = rows[:, sample].tolist()
+                try:
+                    out, local = op.evaluate(*numbers)
+                    bad = not np.isfinite([out, *local]).all()
+                    detail = f"the result {out!r} or a local derivative {local!r} is not finite"
+                except (ArithmeticError, ValueError) as scalar_error:
+                    bad, detail = True, str(scalar_error)
+                if bad:
+                    shown = ", ".join(f"{x:g}" for x in numbers)
+                    node = _describe(self.nodes[step.row], step.row)
+                    return DomainError(f"{op.name}: {detail} [sample {sample}, {node}, operands: {shown}]")
+        return DomainError(f"{unit.op.name}: {error} [{_describe_unit(self, unit)}]")
+
+
+def _describe_unit(graph: CompiledGraph, unit: Unit) -> str:
+    first = unit.nodes[0]
+    others = f" and {len(unit.nodes) - 1} more of its vector unit" if len(unit.nodes) > 1 else ""
+    return _describe(graph.nodes[first.row], first.row) + others
 
 
 class Replay:
     """One forward pass over a batch: ``values[i]`` is node i's row (one column per sample)."""
 
-    def __init__(self, graph: CompiledGraph, values: np.ndarray, local_grads: list) -> None:
+    def __init__(
+        self, graph: CompiledGraph, values: np.ndarray, leaf_values: np.ndarray, saved: list
+    ) -> None:
         self.graph = graph
         self.values = values
-        self.local_grads = local_grads
+        self.leaf_values = leaf_values  # the shared leaves' data, in the order of ``graph.shared``
+        self.saved = saved  # what each unit's backward needs: its local derivatives, or its W and X
 
     def output(self, index: int = 0) -> np.ndarray:
         """The values of the traced graph's output ``index``, one per sample."""
-        return self.values[self.graph.output_rows[index]]
+        return self.values[self.graph._layout.output_rows[index]]
 
-    def backward(self, seed: float | np.ndarray = 1.0, output: int = 0) -> np.ndarray:
-        """Backpropagate from output ``output`` with Δ = ``seed`` per sample; return all grads.
+    def leaf_gradients(self, seed: float | np.ndarray = 1.0, output: int = 0) -> np.ndarray:
+        """Σ_samples ∂(seed · output)/∂leaf for every shared leaf, in the order of ``graph.shared``.
 
-        Every shared leaf's ``.grad`` (``None`` counts as 0) then grows by
-        Σ_samples ∂(seed · output)/∂leaf, as ``Value.backward`` accumulates into leaves.
-        The returned matrix holds every node's gradient per sample.
+        The dynamic program runs over the vector units in reverse; ``seed`` is Δ of
+        output ``output`` per sample (one number for all, or one per sample).
         """
         graph = self.graph
-        grads = np.zeros_like(self.values)
-        grads[graph.output_rows[output]] = seed
+        grads = np.zeros(self.values.shape)
+        layout = graph._layout
+        grads[layout.output_rows[output]] = seed
+        leaf_grads = np.zeros(len(graph.shared))
         with np.errstate(**_RAISE_ON_BAD_NUMBERS):
             try:
-                for step, local in zip(reversed(graph.steps), reversed(self.local_grads)):
-                    pushed = local * grads[step.row]
-                    if step.repeated_parent:
-                        np.add.at(grads, step.parents, pushed)
-                    else:
-                        grads[step.parents] += pushed
+                for unit, saved in zip(reversed(layout.plan.units), reversed(self.saved)):
+                    unit.backward(grads, saved, leaf_grads)
             except FloatingPointError as error:
                 raise DomainError(
-                    f"backward: a gradient is not finite ({error}) [{_describe(graph.nodes[step.row], step.row)}]"
+                    f"backward: a gradient is not finite ({error}) [{_describe_unit(graph, unit)}]"
                 ) from None
-        for leaf, total in zip(graph.shared, grads[graph.shared_rows].sum(axis=1).tolist()):
+        leaf_grads[layout.shared_read] += grads[layout.shared_rows].sum(axis=1)
+        return leaf_grads
+
+    def backward(self, seed: float | np.ndarray = 1.0, output: int = 0) -> None:
+        """``leaf_gradients`` added to each shared leaf's ``.grad`` (``None`` counts as 0),
+        as ``Value.backward`` accumulates into leaves."""
+        for leaf, total in zip(self.graph.shared, self.leaf_gradients(seed, output).tolist()):
             leaf.grad = total if leaf.grad is None else leaf.grad + total
-        return grads

@@ -6,10 +6,18 @@ The step computes exactly what the scalar step computes,
 
 but instead of building n sample graphs it traces the graph of one sample once (per
 distinct target value, see ``engine.compiled``) and replays it with numpy, every node a
-row over the batch. The parameter gradients land in the same parameter ``Value``s, so
-the optimizer, the diagrams and the step-through see them as after a scalar step. The
+row over the batch and its nodes regrouped into vector units (``engine.grouping``).
+The parameter gradients land in the same parameter ``Value``s, so the diagrams and the
+step-through see them as after a scalar step; the optimizer then updates all
+parameters at once (``Optimizer.step_vectorised``, the same numbers as its loop). The
 L2 term depends on the parameters only: α·Σ p² and its gradient 2α·p are added
 directly, with numpy over all parameters at once.
+
+A step is three phases, which the benchmark times apart:
+
+    forward   replay = compiled.forward(X, y)
+    backward  compiled.backward(replay, α)      (∂L/∂p onto every parameter's .grad)
+    update    optimizer.step_vectorised()
 
 The batch loss must be the mean of its samples' losses (every loss in ``nn.losses``
 is); this is checked on the first samples when a model is first traced.
@@ -30,7 +38,7 @@ from .module import Module
 from .optim import Optimizer
 from .steps import BatchResult, Objective
 
-__all__ = ["CompiledModel", "compiled_step", "compiled_model", "add_l2"]
+__all__ = ["CompiledModel", "compiled_step", "compiled_model"]
 
 
 def _target_key(target) -> object:
@@ -59,6 +67,7 @@ class CompiledModel:
         self.parameters = model.parameters()
         self.variant_of: dict[object, int] = {}
         self.graph: CompiledGraph | None = None
+        self._places_for = 0
 
     def _trace(self, x: np.ndarray, target) -> Trace:
         inputs = [Value(float(v), f"x{column}") for column, v in enumerate(x.tolist(), start=1)]
@@ -68,9 +77,15 @@ class CompiledModel:
 
     def variants(self, X: np.ndarray, y: np.ndarray) -> np.ndarray:
         """Each sample's variant; new target values are traced (from their first sample)."""
-        keys = [_target_key(target) for target in y]
+        y = np.asarray(y)
         first_time = self.graph is None
-        for row, key in enumerate(keys):
+        rows = y if y.ndim == 1 else y.reshape(len(y), -1)  # a row of targets per sample is one key
+        targets, first_rows, inverse = np.unique(
+            rows, axis=None if y.ndim == 1 else 0, return_index=True, return_inverse=True
+        )
+        variant_of_target = []
+        for target, row in zip(targets, first_rows.tolist()):
+            key = _target_key(target)
             if key not in self.variant_of:
                 # a new target value joins the replay as one more variant; its graph is not kept
                 trace = self._trace(X[row], y[row])
@@ -79,9 +94,10 @@ class CompiledModel:
                 else:
                     self.graph.add(trace)
                 self.variant_of[key] = self.graph.variants - 1
+            variant_of_target.append(self.variant_of[key])
         if first_time:
             self._check_mean_of_samples(X, y)
-        return np.array([self.variant_of[key] for key in keys], dtype=int)
+        return np.array(variant_of_target, dtype=int)[inverse.reshape(-1)]
 
     def _check_mean_of_samples(self, X: np.ndarray, y: np.ndarray) -> None:
         """The replay averages per-sample losses; make sure that is what the loss does."""
@@ -101,6 +117,38 @@ class CompiledModel:
         variants = self.variants(X, y)
         return self.graph.forward(X, variants)
 
+    def backward(self, replay: Replay, l2: float = 0.0) -> float:
+        r"""Add ∂L/∂leaf to every shared leaf's ``.grad``, L = mean of the samples' losses + α·Σ p².
+
+        The L2 term α·Σ p² (returned) and its gradient 2α·p are the same as
+        ``nn.losses.l2_regularization``'s graph, without building it: at every step it
+        would be as large as the model.
+        """
+        grads = replay.leaf_gradients(seed=1.0 / replay.values.shape[1])
+        penalty = 0.0
+        if l2:
+            position, outside = self._places()
+            values = np.empty(len(self.parameters))
+            values[position >= 0] = replay.leaf_values[position[position >= 0]]
+            values[outside] = [self.parameters[index].data for index in outside.tolist()]
+            np.add.at(grads, position[position >= 0], 2.0 * l2 * values[position >= 0])
+            for index in outside.tolist():  # parameters the graph does not use
+                p = self.parameters[index]
+                p.grad = (p.grad or 0.0) + 2.0 * l2 * p.data
+            penalty = l2 * float(np.dot(values, values))
+        for leaf, total in zip(self.graph.shared, grads.tolist()):
+            leaf.grad = total if leaf.grad is None else leaf.grad + total
+        return penalty
+
+    def _places(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each parameter's place among the graph's shared leaves (−1: not in the graph), and those outside."""
+        if self._places_for != self.graph.variants:  # a new variant may have turned a leaf into a number
+            where = {id(leaf): index for index, leaf in enumerate(self.graph.shared)}
+            position = np.array([where.get(id(p), -1) for p in self.parameters], dtype=int)
+            self._place = position, np.flatnonzero(position < 0)
+            self._places_for = self.graph.variants
+        return self._place
+
     def outputs(self, replay: Replay) -> np.ndarray:
         """The network's outputs per sample: a vector for one output, else samples × outputs."""
         rows = [replay.output(index) for index in range(1, len(self.graph.output_rows))]
@@ -118,29 +166,13 @@ def compiled_model(model: Module, loss: Callable[..., Value]) -> CompiledModel:
     return per_loss[loss]
 
 
-def add_l2(parameters: list[Value], alpha: float) -> float:
-    r"""Add ∂(α·Σ p²)/∂p = 2α·p to every ``p.grad`` and return α·Σ p².
-
-    The same term and gradient as ``nn.losses.l2_regularization``'s graph, without
-    building it: at every step it would be as large as the model.
-    """
-    values = np.array([p.data for p in parameters])
-    for p, grad in zip(parameters, (2.0 * alpha * values).tolist()):
-        p.grad = grad if p.grad is None else p.grad + grad
-    return alpha * float(np.dot(values, values))
-
-
 def compiled_step(
     model: Module, objective: Objective, X: np.ndarray, y: np.ndarray, optimizer: Optimizer
 ) -> BatchResult:
     """Forward, backward and update on one batch by replaying the traced sample graph."""
     compiled = compiled_model(model, objective.loss)
     replay = compiled.forward(X, y)
-    sample_losses = replay.output(0)
     optimizer.zero_grad()
-    replay.backward(seed=1.0 / len(X))
-    loss = float(np.mean(sample_losses))
-    if objective.l2:
-        loss += add_l2(compiled.parameters, objective.l2)
-    optimizer.step()
-    return BatchResult(loss, compiled.outputs(replay))
+    penalty = compiled.backward(replay, objective.l2)
+    optimizer.step_vectorised()
+    return BatchResult(float(np.mean(replay.output(0))) + penalty, compiled.outputs(replay))

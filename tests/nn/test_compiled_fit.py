@@ -6,8 +6,11 @@ import random
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from pathgrad.engine import Value
+from pathgrad.engine import DomainError, Value, apply
+from pathgrad.engine.ops import SUM
 from pathgrad.nn import MLP, SGD, Adam, datasets, fit
 from pathgrad.nn.compiled import compiled_step
 from pathgrad.nn.losses import LOSSES
@@ -140,3 +143,61 @@ def test_a_loss_that_is_not_a_mean_over_samples_is_refused():
     model = _model(1, [3, 1], {})
     with pytest.raises(ValueError, match="is not the mean of its samples' losses"):
         fit(model, X, y, summed, SGD(model.parameters(), lr=0.1), engine="compiled", progress=False)
+
+
+def _targets(loss: str, outputs: int, samples: int, rng: np.random.Generator) -> np.ndarray:
+    """Targets each loss takes; regression targets are all distinct (one variant per sample)."""
+    if loss == "mse":
+        y = rng.normal(size=(samples, outputs))
+        return y[:, 0] if outputs == 1 else y
+    if loss == "softmax_cross_entropy":
+        return rng.integers(0, outputs, size=samples)
+    if loss == "binary_cross_entropy_with_logits":
+        return rng.integers(0, 2, size=samples)
+    return rng.choice([-1, 1], size=samples)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    widths=st.lists(st.integers(1, 64), min_size=0, max_size=3),
+    activation=st.sampled_from(["identity", "sigmoid", "tanh", "relu", "hardtanh"]),
+    loss=st.sampled_from(list(LOSSES)),
+    classes=st.integers(2, 10),
+    samples=st.integers(1, 1000),
+    seed=st.integers(0, 2**16),
+    options=st.sampled_from([{}, {"bias": False}, {"expanded": True}]),
+)
+def test_every_architecture_loss_and_batch_gives_the_scalar_loss_and_gradients(
+    widths, activation, loss, classes, samples, seed, options
+):
+    """Depths 1–4, widths 1–64, every activation and loss, 1–1000 samples (fewer for big nets)."""
+    rng = np.random.default_rng(seed)
+    outputs = classes if loss == "softmax_cross_entropy" else (1 if loss != "mse" else 1 + seed % 3)
+    nin = 1 + seed % 5
+    sizes = [nin, *widths, outputs]
+    weights = sum(a * b for a, b in zip(sizes, sizes[1:])) * (4 if options.get("expanded") else 1)
+    samples = max(1, min(samples, 60_000 // weights))  # the scalar reference stays within seconds
+    X = rng.normal(size=(samples, nin))
+    y = _targets(loss, outputs, samples, rng)
+    results = []
+    for step in (scalar_step, compiled_step):
+        model = MLP(nin, sizes[1:], activation=activation, rng=random.Random(seed), **options)
+        result = step(model, Objective(LOSSES[loss], 1e-3), X, y, SGD(model.parameters(), lr=1e-9))
+        results.append((result, [p.grad for p in model.parameters()]))
+    (scalar, scalar_grads), (compiled, compiled_grads) = results
+    assert compiled.loss == pytest.approx(scalar.loss, rel=RTOL)
+    assert compiled.outputs.ravel().tolist() == pytest.approx(
+        scalar.outputs.ravel().tolist(), rel=RTOL, abs=1e-12
+    )
+    assert compiled_grads == pytest.approx(scalar_grads, rel=RTOL, abs=1e-12)
+
+
+def test_a_domain_error_in_a_batch_names_the_sample_and_the_node():
+    def log_loss(outputs, targets):
+        return apply(SUM, *[(o + 1.0).log() * float(t) for o, t in zip(outputs, targets)]) / len(outputs)
+
+    model = MLP(1, [1], rng=random.Random(0))
+    model.layers[0].neurons[0].w[0].data = 1.0
+    X, y = np.array([[0.5], [2.0], [1.0], [-3.0], [1.0]]), np.ones(5)  # one variant, traced from sample 0
+    with pytest.raises(DomainError, match=r"log: log needs a positive input, got -2.0 \[sample 3, node \d+"):
+        fit(model, X, y, log_loss, SGD(model.parameters(), lr=0.1), engine="compiled", progress=False)

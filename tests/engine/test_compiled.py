@@ -8,6 +8,7 @@ import pytest
 from pathgrad.engine import DomainError, Value, apply, cross_entropy, ops
 from pathgrad.engine.compiled import CompiledGraph, Trace
 from tests.engine.op_cases import cases
+from tests.engine.replay_check import replay_against_scalar
 
 CASES = cases()
 RTOL = 1e-12
@@ -57,27 +58,6 @@ def test_a_family_parameter_may_differ_per_sample(family):
         assert local[:, sample].tolist() == pytest.approx(list(want_local), rel=RTOL, abs=1e-15)
 
 
-def _replay_against_scalar(build, X: np.ndarray, parameters: list[Value]):
-    """Replay build's graph over X; compare outputs and Σ-over-samples grads with scalar runs."""
-    inputs = [Value(float(v), f"x{i}") for i, v in enumerate(X[0])]
-    graph = CompiledGraph([Trace(inputs, [build(inputs)])])
-    for p in parameters:
-        p.grad = None
-    replay = graph.forward(X)
-    replay.backward()
-    compiled_grads = [p.grad for p in parameters]
-    want_out, want_grads = [], np.zeros(len(parameters))
-    for row in X:
-        for p in parameters:
-            p.grad = None
-        out = build([Value(float(v)) for v in row])
-        out.backward()
-        want_out.append(out.data)
-        want_grads += [p.grad or 0.0 for p in parameters]
-    assert replay.output().tolist() == pytest.approx(want_out, rel=1e-9)
-    assert compiled_grads == pytest.approx(want_grads.tolist(), rel=1e-9)
-
-
 def test_diamond_repeated_operand_and_constants_replay_like_the_scalar_engine():
     w, b = Value(0.7, "w"), Value(-0.2, "b")
 
@@ -88,7 +68,7 @@ def test_diamond_repeated_operand_and_constants_replay_like_the_scalar_engine():
         return (square + diamond * 3.0 - x[1] / 2.0).relu() + (w**2).exp()
 
     X = np.random.default_rng(2).normal(size=(11, 2))
-    _replay_against_scalar(build, X, [w, b])
+    replay_against_scalar(build, X, [w, b])
 
 
 def test_every_activation_and_n_ary_op_in_one_graph():
@@ -109,7 +89,7 @@ def test_every_activation_and_n_ary_op_in_one_graph():
         return apply(ops.SUM, *parts) + apply(ops.LOGSUMEXP, *parts[:3]) + cross_entropy(parts[:4], 2)
 
     X = np.random.default_rng(3).uniform(-2, 2, size=(13, 2))
-    _replay_against_scalar(build, X, w)
+    replay_against_scalar(build, X, w)
 
 
 def test_variants_carry_per_sample_targets_as_numbers_and_as_op_parameters():

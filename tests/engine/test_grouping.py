@@ -12,30 +12,7 @@ from hypothesis import strategies as st
 from pathgrad.engine import Constant, DomainError, Value, apply, ops
 from pathgrad.engine.compiled import CompiledGraph, Trace
 from pathgrad.nn import MLP
-
-RTOL, ATOL = 1e-9, 1e-12
-
-
-def _compare_with_scalar(build, X: np.ndarray, leaves: list[Value]) -> CompiledGraph:
-    """Replay ``build``'s graph over X; its outputs and Σ-over-samples grads equal scalar runs."""
-    inputs = [Value(float(v), f"x{i + 1}") for i, v in enumerate(X[0])]
-    graph = CompiledGraph([Trace(inputs, [build(inputs)])])
-    for leaf in leaves:
-        leaf.grad = None
-    replay = graph.forward(X)
-    replay.backward()
-    compiled = [leaf.grad or 0.0 for leaf in leaves]
-    want_out, want_grads = [], np.zeros(len(leaves))
-    for row in X:
-        for leaf in leaves:
-            leaf.grad = None
-        out = build([Value(float(v)) for v in row])
-        out.backward()
-        want_out.append(out.data)
-        want_grads += [leaf.grad or 0.0 for leaf in leaves]
-    assert replay.output().tolist() == pytest.approx(want_out, rel=RTOL, abs=ATOL)
-    assert compiled == pytest.approx(want_grads.tolist(), rel=RTOL, abs=ATOL)
-    return graph
+from tests.engine.replay_check import replay_against_scalar
 
 
 def _kinds(graph: CompiledGraph) -> list[tuple]:
@@ -68,7 +45,7 @@ def _hand_built_mlp(sizes: list[int], seed: int):
 def test_an_mlp_becomes_one_matrix_unit_per_layer_and_one_activation_unit_per_layer():
     model = MLP(2, [16, 16, 1], rng=random.Random(0))
     X = np.random.default_rng(0).normal(size=(9, 2))
-    graph = _compare_with_scalar(lambda x: model(x) * 2.0, X, model.parameters())
+    graph = replay_against_scalar(lambda x: model(x) * 2.0, X, model.parameters())
     assert _kinds(graph) == [
         (1, "matrix", (16, 2)),
         (2, "relu", 16),
@@ -86,7 +63,7 @@ def test_an_mlp_becomes_one_matrix_unit_per_layer_and_one_activation_unit_per_la
 def test_a_hand_built_graph_of_the_same_shape_is_grouped_the_same_way():
     build, parameters = _hand_built_mlp([3, 8, 8, 2], seed=1)
     X = np.random.default_rng(1).normal(size=(7, 3))
-    graph = _compare_with_scalar(build, X, parameters)
+    graph = replay_against_scalar(build, X, parameters)
     model = MLP(3, [8, 8, 2], rng=random.Random(1))
     from_nn = CompiledGraph([Trace(x := [Value(0.0) for _ in range(3)], [apply(ops.SUM, *model(x)) * 0.5])])
     assert _kinds(graph) == _kinds(from_nn)
@@ -100,7 +77,7 @@ def test_a_hand_built_graph_of_the_same_shape_is_grouped_the_same_way():
 def test_expanded_neurons_group_their_products_and_sums_by_depth():
     model = MLP(2, [3, 1], expanded=True, rng=random.Random(2))
     X = np.random.default_rng(2).normal(size=(5, 2))
-    graph = _compare_with_scalar(lambda x: model(x) + 0.0, X, model.parameters())
+    graph = replay_against_scalar(lambda x: model(x) + 0.0, X, model.parameters())
     kinds = _kinds(graph)
     assert kinds[0] == (1, "mul", 6)  # every w_i·x_i of the first layer
     assert len(graph.units) < len(graph.steps)
@@ -116,7 +93,7 @@ def test_repeated_parents_add_their_pushes_within_a_unit():
         return apply(ops.SUM, *squares, *products)
 
     X = np.random.default_rng(3).normal(size=(6, 1))
-    graph = _compare_with_scalar(build, X, w)
+    graph = replay_against_scalar(build, X, w)
     assert (1, "mul", 4) in _kinds(graph) and (2, "mul", 4) in _kinds(graph)
 
 
@@ -131,7 +108,7 @@ def test_tied_weights_and_a_shared_bias_in_one_matrix_unit():
         return (first * second + third).tanh()
 
     X = np.random.default_rng(4).normal(size=(8, 2))
-    graph = _compare_with_scalar(build, X, [w, b, v])
+    graph = replay_against_scalar(build, X, [w, b, v])
     assert (1, "matrix", (3, 2)) in _kinds(graph)
 
 
@@ -142,7 +119,7 @@ def test_a_linear_node_whose_weights_are_inputs_is_replayed_elementwise():
         return apply(ops.LINEAR, x[0], x[1], x[2], x[3], b) + apply(ops.LINEAR, x[1], x[0], x[2], x[2], b)
 
     X = np.random.default_rng(5).normal(size=(6, 4))
-    graph = _compare_with_scalar(build, X, [b])
+    graph = replay_against_scalar(build, X, [b])
     assert (1, "linear", 2) in _kinds(graph)
 
 
@@ -198,7 +175,7 @@ def test_irregular_graphs_compile_into_smaller_units_and_replay_like_the_scalar_
     inputs, values, recipe = graph
     parameters = [Value(v, f"p{i}") for i, v in enumerate(values)]
     X = np.random.default_rng(seed).uniform(-2, 2, size=(samples, inputs))
-    compiled = _compare_with_scalar(_build_irregular(inputs, parameters, recipe), X, parameters)
+    compiled = replay_against_scalar(_build_irregular(inputs, parameters, recipe), X, parameters)
     for unit in compiled.units:  # each unit holds one op at one depth
         assert {node.op.evaluate_batch for node in unit.nodes} == {unit.op.evaluate_batch}
     depths = [unit.depth for unit in compiled.units]

@@ -69,6 +69,7 @@ class Value:
         children = tuple(_children)
         if children:
             op = _op_from_symbol(_op)
+            check_operands(op, children)
             out, grads = op.evaluate(*(child.data for child in children))
             self.parents, self.local_grads, self.operation = children, grads, op
         else:

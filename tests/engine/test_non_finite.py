@@ -85,6 +85,13 @@ def test_an_unlabelled_operand_and_a_non_finite_plain_number_are_named_by_positi
         apply(ops.LINEAR, -math.inf, 1.0, 0.0)
 
 
+def test_micrograds_constructor_form_checks_its_children_too():
+    a = Value(0.5, "a")
+    a.data = math.inf
+    with pytest.raises(DomainError, match=r"^tanh: operand 'a' is inf, not a finite number"):
+        Value(1.0, (a,), "tanh")
+
+
 def test_a_finite_sum_that_overflows_is_not_mistaken_for_a_non_finite_operand():
     big = Value(1e308, "big")
     assert (big - big * 1.0).data == 0.0  # 1e308 + 1e308 in the check overflows; the operands are fine

@@ -61,9 +61,10 @@ def cell(page, ident: str, field: str) -> str:
 
 
 def boxes(page) -> list[dict]:
+    """Each box's place in the layout (SVG coordinates: the view may follow the step, the layout never moves)."""
     return page.page.eval_on_selector_all(
         ".stepgraph .node rect",
-        "rects => rects.map(r => { const b = r.getBoundingClientRect(); return [r.parentNode.id, b.x, b.y, b.width, b.height]; })",
+        "rects => rects.map(r => { const b = r.getBBox(); return [r.parentNode.id, b.x, b.y, b.width, b.height]; })",
     )
 
 
@@ -307,7 +308,7 @@ def test_notebook_output_shows_the_page_where_scripts_run_and_the_picture_elsewh
 
 
 def test_zoom_closes_in_on_the_step_and_zooming_out_shows_the_layout_unmoved(page, pages):
-    page.open(pages["mlp"], "#mode=backward&step=0")
+    page.open(pages["mlp"], "#mode=backward&step=0&zoom=0")
     whole = boxes(page)
     page.page.evaluate("location.hash = '#mode=backward&step=3&zoom=1'")  # Σ pushes into (h − 1)²
     expect(page.page.locator("#counter")).to_have_text(re.compile(r"^step 3 /"))
@@ -315,7 +316,7 @@ def test_zoom_closes_in_on_the_step_and_zooming_out_shows_the_layout_unmoved(pag
     zoomed = focus.bounding_box()
     assert "active" in page.page.locator("#zoom").get_attribute("class")
     page.press("z")
-    assert page.page.evaluate("location.hash") == "#mode=backward&step=3"
+    assert page.page.evaluate("location.hash") == "#mode=backward&step=3&zoom=0"
     assert zoomed["width"] > 1.5 * focus.bounding_box()["width"]
     page.press("Home")
     assert boxes(page) == whole

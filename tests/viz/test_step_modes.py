@@ -73,6 +73,7 @@ def test_a_registered_mode_shows_in_a_page_with_its_key_label_and_steps(echo_mod
         "subject": None,
         "button": "mode-echo",
         "dims": False,
+        "variant": None,
     }
     assert data["intro"]["echo"] == [["head", "Echo: every leaf, twice"]]
     titles = [s["title"] for s in data["timelines"]["echo"]]

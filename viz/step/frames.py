@@ -94,11 +94,16 @@ def line(kind: str, text: str) -> Line:
 
 @dataclass(frozen=True)
 class Quiz:
-    """A question: the answer, how close counts as right, and the choices offered."""
+    """A question: the answer, how close counts as right, and the choices offered.
+
+    ``accepted`` holds every value that counts as right within ``tolerance``: the true
+    answer, and what the factors the page displays (rounded) give when multiplied and added.
+    """
 
     answer: float
     tolerance: float
     choices: tuple[str, ...]
+    accepted: tuple[float, ...] = ()
 
 
 @dataclass
@@ -213,6 +218,7 @@ def timeline_json(
                 "answer": s.quiz.answer,
                 "tolerance": s.quiz.tolerance,
                 "choices": list(s.quiz.choices),
+                "accepted": list(dict.fromkeys((s.quiz.answer, *s.quiz.accepted))),
             }
         if s.reveal is not None:
             record["reveal"] = {

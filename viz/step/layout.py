@@ -35,7 +35,7 @@ CHAR_WIDTH = 0.6
 PAD = 8.0
 ROW = 1.45 * FONT
 ARROW = 9.0
-OP_SCALE = 0.8
+OP_SCALE = 14.0 / 15.0
 """Size of the op symbol in a box's corner, relative to the node text."""
 MONO = "DejaVu Sans Mono, Menlo, Consolas, Liberation Mono, monospace"
 

@@ -53,6 +53,7 @@ class Mode:
         per_box: in a view that draws several nodes in one box (a neuron), consecutive
             steps on one box become one step.
         dims: the page dims the nodes a step does not focus on (paths follow one node).
+        variant: what the choice beside the subject picks (nudge's ε), or ``None``.
     """
 
     name: str
@@ -65,6 +66,7 @@ class Mode:
     offered: tuple[str, ...] = VIEWS
     per_box: bool = False
     dims: bool = False
+    variant: str | None = None
 
 
 MODES: dict[str, Mode] = {}
@@ -159,17 +161,16 @@ register(
         key="n",
         label="Nudge",
         intro=(
-            line("head", "Nudge a leaf by h"),
+            line("head", "Nudge a leaf by ε"),
             line(
                 "note",
-                "Pick a leaf and h. Every node downstream changes by about ∂node/∂leaf · h; "
-                "at the output that is the leaf's grad × h.",
+                "Pick a leaf and ε. Every node downstream changes by about ∂node/∂leaf · ε; "
+                "at the output that is the leaf's grad × ε.",
             ),
         ),
         build=nudge_frames,
         subject="leaf",
-        # its long texts would widen every neuron box
-        offered=("expanded",),
+        variant="ε",
     )
 )
 register(

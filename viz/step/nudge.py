@@ -1,9 +1,9 @@
-r"""Nudge timelines: perturb one leaf u by h and watch every node downstream move.
+r"""Nudge mode: perturb one leaf u by ε and watch every node downstream move.
 
 Each downstream node v is re-evaluated with the op table (``op.evaluate``) and its
 change is set beside the first-order prediction
 
-    v(u + h) − v(u)  ≈  ∂v/∂u · h,    ∂v/∂u = Σ_{parents p} ∂v/∂p · ∂p/∂u,
+    v(u + ε) − v(u)  ≈  ∂v/∂u · ε,    ∂v/∂u = Σ_{parents p} ∂v/∂p · ∂p/∂u,
 
 where ∂v/∂u is carried forward over the local derivatives stored on the edges. At the
 output, ∂root/∂u is the grad backward computed.
@@ -26,7 +26,7 @@ __all__ = ["nudge_frames", "nudge_timeline"]
 
 
 def nudge_frames(graph: StepGraph, settings: Settings) -> Frames:
-    """For every leaf that is not a constant (the subjects) and every step size h, its timeline."""
+    """For every leaf that is not a constant (the subjects) and every step size ε, its timeline."""
     graph.records()  # the last step sets the output's change beside backward's grad
     leaves = [node for node in graph.order if node.is_leaf and graph.kinds[node] != "constant"]
     initial = resting(graph, settings.digits)
@@ -45,7 +45,7 @@ def nudge_frames(graph: StepGraph, settings: Settings) -> Frames:
 
 
 def _perturbed(graph: StepGraph, leaf: Value, h: float) -> dict[Value, float | None]:
-    """Every node's value with ``leaf`` moved by ``h``; None where an op's domain is left."""
+    """Every node's value with ``leaf`` moved by ``h`` (ε); None where an op's domain is left."""
     values: dict[Value, float | None] = {}
     for node in graph.order:
         if node is leaf:
@@ -72,45 +72,59 @@ def _sensitivities(graph: StepGraph, leaf: Value) -> dict[Value, float]:
     return tangent
 
 
-def nudge_timeline(graph: StepGraph, leaf: Value, h: float, digits: int) -> list[Step]:
-    """The leaf moves by ``h``, then one step per downstream node in topological order."""
-    values, tangent = _perturbed(graph, leaf, h), _sensitivities(graph, leaf)
+def nudge_timeline(graph: StepGraph, leaf: Value, eps: float, digits: int) -> list[Step]:
+    r"""The leaf moves by ``eps`` (ε), then one step per downstream node in topological order.
+
+    Each step sets the actual change beside the prediction ∂node/∂leaf · ε and their
+    difference, the linearisation (second-order) error, which shrinks like ε².
+    """
+    values, tangent = _perturbed(graph, leaf, eps), _sensitivities(graph, leaf)
     name = graph.names[leaf]
     steps = [
         Step(
-            f"Nudge {name} by h = {h:g}",
+            f"Nudge {name} by ε = {eps:g}",
             [
-                line("formula", f"{name}: {number(leaf.data, digits)} → {number(leaf.data + h, digits)}"),
+                line("formula", f"{name}: {number(leaf.data, digits)} → {number(leaf.data + eps, digits)}"),
                 line(
                     "note",
-                    "→ walks downstream; each node shows its change ≈ the prediction ∂node/∂" + name + " · h",
+                    f"→ walks downstream; each node shows its actual change ≈ the prediction ∂node/∂{name} · ε",
                 ),
             ],
             nodes={
                 graph.ids[leaf]: NodeChange(
-                    data=number(leaf.data + h, digits), note=f"h = {signed(h, 3)}", state="nudged"
+                    data=number(leaf.data + eps, digits), note=f"ε = {signed(eps, 3)}", state="nudged"
                 )
             },
             focus=[graph.ids[leaf]],
-            values={"node": graph.ids[leaf], "change": h, "predicted": h},
+            values={"node": graph.ids[leaf], "change": eps, "predicted": eps},
         )
     ]
     downstream = [node for node in graph.order if node in tangent and node is not leaf]
     for node in downstream:
         after, d = values[node], graph.names[node]
-        predicted = tangent[node] * h
+        predicted = tangent[node] * eps
         if after is None:
-            shown, change_text, change, cell_change = "undefined", "undefined", None, "undefined"
+            shown, change, cell_change = "undefined", None, "undefined"
         else:
             change = after - node.data
-            shown, change_text, cell_change = number(after, digits), signed(change), signed(change, 3)
+            shown, cell_change = number(after, digits), signed(change, 3)
         lines = [
-            line("formula", f"{d}: {number(node.data, digits)} → {shown}   change {change_text}"),
+            line("formula", f"{d}: {number(node.data, digits)} → {shown}"),
+            line("formula", f"actual change     {signed(change) if change is not None else 'undefined'}"),
             line(
                 "formula",
-                f"{partial(d, name)} · h = {number(tangent[node], digits)} × {h:g} = {signed(predicted)}",
+                f"predicted {partial(d, name)} · ε = {number(tangent[node], digits)} × {eps:g} = {signed(predicted)}",
             ),
         ]
+        if change is not None:
+            lines.append(line("formula", f"difference        {signed(change - predicted)}"))
+            lines.append(
+                line(
+                    "note",
+                    "the difference is the linearisation (second-order) error: the prediction follows the "
+                    "tangent, and the error shrinks like ε² (a 10× smaller ε gives about a 100× smaller difference)",
+                )
+            )
         if node is graph.root:
             lines.append(
                 line("ok", f"{partial(d, name)} is backprop's Δ({name}) = {number(leaf.grad, digits)}")

@@ -1,7 +1,7 @@
 """The page's JSON: each mode's frames serialized once, with the view's words and every cell's id.
 
     data = {"title", "digits", "modes": [name, …],
-            "mode_info": {mode: {"key", "label", "subject", "button", "dims"}},
+            "mode_info": {mode: {"key", "label", "subject", "button", "dims", "variant"}},
             "intro": {mode: lines}, "initial": {mode: {"nodes": …, "edges": …}},
             "timelines": {mode: [steps]  or  {subject key: [steps]}},
             "subjects": {mode: [[node_id, name], …]}, "variants": {mode: ["0.1", …]},
@@ -60,6 +60,7 @@ def page_data(graph: StepGraph, view: View, built: dict[Mode, Frames], title: st
                 "subject": m.subject,
                 "button": mode_button_id(m.name),
                 "dims": m.dims,
+                "variant": m.variant,
             }
             for m in modes
         },

@@ -52,9 +52,16 @@ def quiz_frames(graph: StepGraph, settings: Settings) -> Frames:
     received: dict[Value, list[float]] = {}
     pushed_by: dict[Value, list[float]] = {}
     working: dict[Value, list[Line]] = {}  # how each Δ is made: one line per child
+    shown = lambda x: parse_number(number(x, digits))  # noqa: E731  a number as the page displays it
+    from_factors: dict[Value, list[float]] = {}  # Σ displayed factor × displayed Δ, and Σ displayed terms
     for record in records:
         child = graph.names[record.node]
         for c in record.contributions:
+            products, terms = from_factors.setdefault(c.parent, [0.0, 0.0])
+            from_factors[c.parent] = [
+                products + shown(c.local_grad) * shown(record.grad),
+                terms + shown(c.amount),
+            ]
             received.setdefault(c.parent, []).append(c.amount)
             pushed_by.setdefault(c.parent, []).append(record.grad)
             working.setdefault(c.parent, []).append(
@@ -93,6 +100,7 @@ def quiz_frames(graph: StepGraph, settings: Settings) -> Frames:
                     answer,
                     _tolerance(answer, digits),
                     _choices(answer, received.get(node, [answer]), sum(pushed_by.get(node, [1.0])), digits),
+                    tuple(from_factors.get(node, ())),
                 ),
                 reveal=Reveal(
                     {ident: NodeChange(grad=number(answer, digits), state="final")},

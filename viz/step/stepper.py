@@ -148,9 +148,9 @@ def step(
         root: the output (usually the loss).
         mode: the mode the page opens in (default: the first of ``modes``).
         modes: which of forward, backward, paths, quiz, nudge the page offers (default: all
-            the view offers; the neuron view leaves nudge out, whose long texts would widen every box).
+            the view offers, see ``viz.step.modes``).
         digits: decimals shown.
-        nudges: the step sizes h offered in nudge mode.
+        nudges: the step sizes ε offered in nudge mode.
         max_paths: nodes with more paths to the output get a count instead of a walk.
         max_nodes: larger graphs raise ``viz.model.GraphTooLargeError`` suggesting a collapsed view.
         title: the page title (default from the root's name).

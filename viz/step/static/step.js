@@ -9,7 +9,7 @@
   const EDGE_STATES = ["pending", "known", "pushed", "visited", "changed"];
   const $ = (id) => document.getElementById(id);
 
-  const state = { mode: data.start || data.modes[0], step: 0, subject: Object.assign({}, data.chosen || {}), variant: {}, answered: {}, timer: null, zoom: false };
+  const state = { mode: data.start || data.modes[0], step: 0, subject: Object.assign({}, data.chosen || {}), variant: {}, answered: {}, timer: null, zoom: null };
   const nodeEls = {}, edgeEls = {};
   const cellText = (id) => { const cell = document.getElementById(id); return cell ? cell.querySelector("text") : null; };
   for (const [id, cell] of Object.entries(data.cells)) {
@@ -106,17 +106,30 @@
 
   // Zoom (z): the view closes in on the current step's nodes and edges. Only the viewBox
   // changes; the layout stays the one laid out in Python, so zooming out shows it unmoved.
+  // A graph whose text would show smaller than READABLE_PX as a whole is followed step by
+  // step by default (zoom is "auto" until the user presses z), never smaller than READABLE_PX.
   const svg = document.querySelector("#graph svg");
   const fullView = svg ? svg.getAttribute("viewBox") : null;
-  const ZOOM_MIN_FRACTION = 0.3;  // never closer than 30% of the whole graph's width or height
-  function zoomTo(current) {
-    if (!svg || !fullView) return;
+  const ZOOM_MIN_FRACTION = 0.3;  // an explicit zoom never closer than 30% of the whole graph
+  // the smallest graph text a hall reads from the back: 14 CSS px at 1280×720, growing with the
+  // screen as the page's type does (step.css), so 1920×1080 shows the graph as large as its panel
+  const READABLE_BASE_PX = 14;
+  let READABLE_PX = readableTarget();
+  function readableTarget() {
+    const grow = Math.min(window.innerWidth / 1280, window.innerHeight / 720);
+    return document.body.classList.contains("theme-projector") ? READABLE_BASE_PX * Math.min(Math.max(grow, 1), 1.6) : READABLE_BASE_PX;
+  }
+  const smallestFont = svg ? Math.min(...[...svg.querySelectorAll("text")].slice(0, 400)
+    .map((t) => parseFloat(getComputedStyle(t).fontSize)).filter((f) => f > 0)) : 0;
+  function readableWhole() {
+    if (!svg || !fullView) return true;
     svg.setAttribute("viewBox", fullView);
-    if (!state.zoom || !current) return;
-    const parts = [...current.focus, ...current.targets].map((id) => nodeEls[id] && nodeEls[id].g)
-      .concat(current.trail.map((id) => edgeEls[id] && edgeEls[id].g)).filter(Boolean);
-    if (!parts.length) return;
-    const toSvg = svg.getScreenCTM().inverse();
+    return svg.getScreenCTM().a * smallestFont >= READABLE_PX - 0.01;
+  }
+  let wholeIsReadable = readableWhole();
+  window.addEventListener("resize", () => { READABLE_PX = readableTarget(); wholeIsReadable = readableWhole(); render(); });
+  function zooming() { return state.zoom === null ? !wholeIsReadable : state.zoom; }
+  function boundsOf(parts, toSvg) {
     let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
     for (const el of parts) {
       const r = el.getBoundingClientRect();
@@ -125,11 +138,42 @@
         x0 = Math.min(x0, q.x); y0 = Math.min(y0, q.y); x1 = Math.max(x1, q.x); y1 = Math.max(y1, q.y);
       }
     }
-    const [, , fullWidth, fullHeight] = fullView.split(/[\s,]+/).map(Number);
+    return [x0, y0, x1, y1];
+  }
+  function zoomTo(current) {
+    if (!svg || !fullView) return;
+    svg.setAttribute("viewBox", fullView);
+    if (!zooming()) return;
+    // the step shown, or before the first step the one about to come
+    const shown = current || timeline()[0];
+    if (!shown) return;
+    const focusParts = (ids) => ids.map((id) => nodeEls[id] && nodeEls[id].g).filter(Boolean);
+    const parts = focusParts([...shown.focus, ...shown.targets])
+      .concat(shown.trail.map((id) => edgeEls[id] && edgeEls[id].g).filter(Boolean));
+    if (!parts.length) return;
+    const toSvg = svg.getScreenCTM().inverse();
+    const fitScale = svg.getScreenCTM().a;
+    let [x0, y0, x1, y1] = boundsOf(parts, toSvg);
+    const [fullX, fullY, fullWidth, fullHeight] = fullView.split(/[\s,]+/).map(Number);
     const pad = 0.04 * Math.max(fullWidth, fullHeight);
-    const width = Math.max(x1 - x0 + 2 * pad, ZOOM_MIN_FRACTION * fullWidth);
-    const height = Math.max(y1 - y0 + 2 * pad, ZOOM_MIN_FRACTION * fullHeight);
-    const cx = (x0 + x1) / 2, cy = (y0 + y1) / 2;
+    // pressed z: close in on the step; by default: as much of the graph as reads from the back
+    let width = state.zoom ? Math.max(x1 - x0 + 2 * pad, ZOOM_MIN_FRACTION * fullWidth) : Infinity;
+    let height = state.zoom ? Math.max(y1 - y0 + 2 * pad, ZOOM_MIN_FRACTION * fullHeight) : Infinity;
+    // never so far out that the text reads smaller than READABLE_PX: the pane holds at most this much
+    const paneWidth = svg.clientWidth || fullWidth * fitScale, paneHeight = svg.clientHeight || fullHeight * fitScale;
+    const readableScale = READABLE_PX / (smallestFont || READABLE_PX);
+    const maxWidth = paneWidth / readableScale, maxHeight = paneHeight / readableScale;
+    if (width > maxWidth || height > maxHeight) {
+      // too much to show at once: follow the focus node itself
+      [x0, y0, x1, y1] = boundsOf(focusParts(shown.focus.slice(0, 1)).concat(parts.slice(0, 1)), toSvg);
+    }
+    width = Math.min(width, maxWidth, fullWidth);
+    height = Math.min(height, maxHeight, fullHeight);
+    let cx = (x0 + x1) / 2, cy = (y0 + y1) / 2;
+    // keep the window on the graph where it can be, so no empty margin shows
+    const clamp = (c, size, from, span) => size >= span ? from + span / 2 : Math.min(Math.max(c, from + size / 2), from + span - size / 2);
+    cx = clamp(cx, width, fullX, fullWidth);
+    cy = clamp(cy, height, fullY, fullHeight);
     svg.setAttribute("viewBox", [cx - width / 2, cy - height / 2, width, height].join(" "));
   }
 
@@ -182,20 +226,37 @@
     const quiz = $("quiz");
     quiz.hidden = !(current && current.quiz);
     if (current && current.quiz) renderQuiz(current, k - 1, answered);
+    fitPanel();
+  }
+
+  // The current step's lines always show whole: a step too long for the panel gets smaller type
+  // (down to 60%), and the panel scrolls back to its top.
+  function fitPanel() {
+    const panel = $("panel");
+    let fit = 1;
+    panel.style.setProperty("--fit", "1");
+    while (panel.scrollHeight > panel.clientHeight + 1 && fit > 0.6) {
+      fit -= 0.05;
+      panel.style.setProperty("--fit", fit.toFixed(2));
+    }
+    panel.scrollTop = 0;
   }
 
   function renderQuiz(current, index, answered) {
     const choices = $("quiz-choices");
     choices.replaceChildren();
+    const result = answered[index];
     for (const text of current.quiz.choices) {
       const b = document.createElement("button");
       b.type = "button";
       b.textContent = text;
-      b.addEventListener("click", () => answer(text));
+      const chosen = !!(result && result.choice === text);
+      b.classList.toggle("chosen", chosen);
+      b.setAttribute("aria-pressed", String(chosen));
+      b.addEventListener("click", () => answer(text, true));
       choices.appendChild(b);
     }
     const feedback = $("quiz-feedback");
-    const result = answered[index];
     feedback.className = result ? result.ok ? "ok" : "bad" : "";
     feedback.textContent = result ? result.text : "";
     const scores = Object.values(answered).filter((r) => r.checked);
@@ -208,7 +269,9 @@
     return cleaned === "" ? NaN : Number(cleaned);
   }
 
-  function answer(text) {
+  // Right when the answer agrees, to the precision shown, with the true value or with the value
+  // the displayed (rounded) factors give: both are in quiz.accepted.
+  function answer(text, fromChoice) {
     const current = timeline()[state.step - 1];
     if (!current || !current.quiz) return;
     const key = subjectKey(state.mode) || state.mode;
@@ -217,9 +280,17 @@
       answered[state.step - 1] = { ok: false, checked: false, text: "revealed" };
     } else {
       const value = parseNumber(text);
-      const ok = Number.isFinite(value) && Math.abs(value - current.quiz.answer) <= current.quiz.tolerance;
+      if (!Number.isFinite(value)) {
+        $("quiz-feedback").className = "bad";
+        $("quiz-feedback").textContent = "not a number: type a number such as 0.5 or −1.25";
+        return;
+      }
+      const ok = current.quiz.accepted.some((a) => Math.abs(value - a) <= current.quiz.tolerance);
       const shown = Object.values(current.reveal.nodes)[0].g;
-      answered[state.step - 1] = { ok: ok, checked: true, text: ok ? "✓ right: " + shown : "✗ not quite: " + shown };
+      answered[state.step - 1] = {
+        ok: ok, checked: true, choice: fromChoice ? text : null,
+        text: (ok ? "✓ right: " : "✗ not quite: ") + shown + (fromChoice ? "  (you chose " + text + ")" : "  (you typed " + text + ")"),
+      };
     }
     $("quiz-input").blur();  // the arrow keys step on again
     render();
@@ -230,7 +301,8 @@
     document.body.classList.toggle("dim-others", INFO[state.mode].dims);
     $("counter").textContent = "step " + state.step + " / " + n;
     $("play").textContent = state.timer ? "❚❚ pause" : "▶ play";
-    $("zoom").classList.toggle("active", state.zoom);
+    $("zoom").classList.toggle("active", zooming());
+    $("zoom").setAttribute("aria-pressed", String(zooming()));
     const subjects = data.subjects[state.mode];
     $("subject").hidden = !subjects;
     if (subjects) {
@@ -243,6 +315,7 @@
       $("subject-label").textContent = INFO[state.mode].subject || "node";
       const variants = data.variants[state.mode];
       $("variant-box").hidden = !variants;
+      $("variant-label").textContent = INFO[state.mode].variant || "";
       if (variants) {
         const vs = $("variant-select");
         if (vs.options.length !== variants.length) fillSelect(vs, variants.map((v) => [v, v]));
@@ -266,7 +339,7 @@
     const parts = ["mode=" + state.mode, "step=" + state.step];
     if (state.subject[state.mode]) parts.push("node=" + state.subject[state.mode]);
     if (data.variants[state.mode] && state.variant[state.mode]) parts.push("h=" + state.variant[state.mode]);
-    if (state.zoom) parts.push("zoom=1");
+    if (state.zoom !== null) parts.push("zoom=" + (state.zoom ? "1" : "0"));
     const hash = "#" + parts.join("&");
     if (location.hash === hash) return;
     try { history.replaceState(null, "", hash); } catch (e) { /* some viewers forbid it */ }
@@ -276,11 +349,15 @@
     const params = new URLSearchParams(location.hash.replace(/^#/, ""));
     const mode = params.get("mode");
     if (mode && data.modes.includes(mode)) state.mode = mode;
+    // a node by its id or by its label (#node=x1)
     const node = params.get("node");
-    if (node && data.subjects[state.mode] && data.subjects[state.mode].some(([id]) => id === node)) state.subject[state.mode] = node;
+    const subjects = data.subjects[state.mode] || [];
+    const found = subjects.find(([id]) => id === node) || subjects.find(([, name]) => name === node);
+    if (node && found) state.subject[state.mode] = found[0];
     const h = params.get("h");
     if (h && data.variants[state.mode] && data.variants[state.mode].includes(h)) state.variant[state.mode] = h;
-    state.zoom = params.get("zoom") === "1";
+    const zoom = params.get("zoom");
+    state.zoom = zoom === "1" ? true : zoom === "0" ? false : null;
     const step = parseInt(params.get("step"), 10);
     state.step = Number.isFinite(step) ? step : 0;
   }
@@ -327,11 +404,13 @@
   $("next").addEventListener("click", () => go(state.step + 1));
   $("last").addEventListener("click", () => go(timeline().length));
   $("play").addEventListener("click", togglePlay);
-  function toggleZoom() { state.zoom = !state.zoom; render(); }
+  function toggleZoom() { state.zoom = !zooming(); render(); }
   $("zoom").addEventListener("click", toggleZoom);
-  $("speed").addEventListener("change", () => { if (state.timer) { stop(); togglePlay(); } });
-  $("subject-select").addEventListener("change", (e) => { state.subject[state.mode] = e.target.value || undefined; go(0); });
-  $("variant-select").addEventListener("change", (e) => { state.variant[state.mode] = e.target.value; go(0); });
+  // after a choice in a list, the keys step again (a focused select would take → and ←)
+  $("speed").addEventListener("change", (e) => { e.target.blur(); if (state.timer) { stop(); togglePlay(); } });
+  $("subject-select").addEventListener("change", (e) => { e.target.blur(); state.subject[state.mode] = e.target.value || undefined; go(0); });
+  $("variant-select").addEventListener("change", (e) => { e.target.blur(); state.variant[state.mode] = e.target.value; go(0); });
+  $("quiz-input").addEventListener("keydown", (e) => { if (e.key === "Escape") e.target.blur(); });
   $("quiz-check").addEventListener("click", () => answer($("quiz-input").value));
   $("quiz-input").addEventListener("keydown", (e) => { if (e.key === "Enter") answer(e.target.value); });
   $("quiz-reveal").addEventListener("click", () => answer(null));

@@ -157,3 +157,19 @@ def test_quiz_accepts_what_the_displayed_factors_give_and_names_a_non_number(pag
 def test_a_deep_link_names_a_node_by_its_label(page, network_pages):
     page.open(network_pages["small"], "#mode=paths&node=w&step=1")
     assert page.page.locator("#subject-select").input_value() == "n1_w"
+
+
+def test_c_switches_delta_and_big_delta_at_the_same_step(page, network_pages):
+    page.open(network_pages["mlp_neuron"], "#mode=backward&step=8")
+    before = page.panel()
+    assert any(line.startswith("Δ(") and "+=" in line for line in before)
+    page.press("c")
+    assert page.counter()[0] == 8
+    after = page.panel()
+    assert any(line.startswith("Φ′(a) = 1 − h²") for line in after)
+    assert any(line.startswith("δ(L2.N") for line in after)
+    assert "chain=a" in page.page.evaluate("location.hash")
+    page.press("ArrowRight")
+    assert any(line.startswith("δ(L2.N") for line in page.panel())
+    page.press("c")
+    assert page.panel() != after

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathgrad.engine import BackwardStep, Value
 
+from .chains import neuron_delta_lines
 from .frames import EdgeChange, Frames, Line, NodeChange, Step, line
 from .graph import StepGraph
 from .settings import Settings
@@ -50,7 +51,10 @@ def backward_frames(graph: StepGraph, settings: Settings) -> Frames:
     digits = settings.digits
     steps = []
     received: dict[Value, list[float]] = {}
-    for record in graph.records():
+    # in the neuron view a neuron's steps become one, which its first (h's) step also writes in δ form
+    records = graph.records()
+    opening = {group.h: group for group in graph.groups} if settings.view == "neuron" else {}
+    for record in records:
         node = record.node
         changes = {graph.ids[node]: NodeChange(grad=number(record.grad, digits), state="final")}
         for c in record.contributions:
@@ -78,6 +82,11 @@ def backward_frames(graph: StepGraph, settings: Settings) -> Frames:
                         for c in record.contributions
                     ],
                 },
+                chains=(
+                    {"a": neuron_delta_lines(graph, opening[graph.ids[node]], digits)}
+                    if graph.ids[node] in opening
+                    else None
+                ),
             )
         )
     return Frames(resting(graph, digits), steps)

@@ -133,6 +133,8 @@ class Step:
     counter: str | None = None
     quiz: Quiz | None = None
     reveal: Reveal | None = None
+    chains: dict[str, list[Line]] | None = None
+    """The step's lines in another chain variable (``{"a": δ-form lines}``); ``lines`` are the Δ form."""
 
 
 @dataclass
@@ -219,6 +221,11 @@ def timeline_json(
                 "tolerance": s.quiz.tolerance,
                 "choices": list(s.quiz.choices),
                 "accepted": list(dict.fromkeys((s.quiz.answer, *s.quiz.accepted))),
+            }
+        if s.chains:
+            record["chains"] = {
+                "h": record["lines"],
+                **{chain: [[item.kind, item.text] for item in lines] for chain, lines in s.chains.items()},
             }
         if s.reveal is not None:
             record["reveal"] = {

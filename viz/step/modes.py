@@ -33,8 +33,8 @@ __all__ = ["Mode", "MODES", "register", "default_modes", "VIEWS", "RESERVED_KEYS
 VIEWS = ("expanded", "neuron")
 """The views of a graph a step-through draws (``views.py``)."""
 
-RESERVED_KEYS = frozenset({"z", " "})
-"""Keys the page keeps for itself (zoom, play)."""
+RESERVED_KEYS = frozenset({"z", "c", " "})
+"""Keys the page keeps for itself (zoom, chain variable, play)."""
 
 
 @dataclass(frozen=True)
@@ -115,10 +115,12 @@ register(
         intro=(
             line("head", "Backward pass: a dynamic program"),
             line("formula", "Δ(h_r) = Σ over children h of ∂h/∂h_r · Δ(h)"),
+            line("formula", "δ(a_r) = Φ′(a_r) · Σ w · δ(next),   ∂L/∂w = δ(a_r) · h_{r−1}"),
             line(
                 "note",
                 "Nodes are visited in reverse topological order, so each Δ is final before it is pushed "
-                "to the parents. Yellow: still accumulating; green: final.",
+                "to the parents. Yellow: still accumulating; green: final. In the neuron view, c switches "
+                "between the Δ form (over h) and the δ form (over a) at the same step.",
             ),
         ),
         build=backward_frames,

@@ -21,9 +21,11 @@ class Settings:
     nudges: the step sizes ε nudge offers.
     max_paths: nodes with more paths to the output get a count instead of a walk.
     run: what a mode needs beyond the graph (training: the recorded ``fit`` run).
+    view: the view the page draws (a neuron view's backward steps are also written in δ form).
     """
 
     digits: int = 3
     nudges: tuple[float, ...] = NUDGES
     max_paths: int = MAX_STEPPED_PATHS
     run: Any = None
+    view: str = "expanded"

@@ -26,6 +26,7 @@ from pathgrad.engine import Value
 from pathgrad.engine.files import write_atomically
 
 from ..model import DEFAULT_MAX_NODES, check_size
+from .chains import CHAINS
 from .graph import StepGraph
 from .layout import layout_svg
 from .modes import MODES, default_modes
@@ -99,6 +100,7 @@ def make_stepper(
     theme: str = "projector",
     mode: str | None = None,
     max_boxes: int = DEFAULT_MAX_NODES,
+    chain: str = "h",
 ) -> Stepper:
     """Build the requested ``modes`` of ``graph`` (only those), lay the view out once, make the page.
 
@@ -118,6 +120,7 @@ def make_stepper(
         check_size(len(shown.boxes), max_boxes, f"boxes in the {view} view")
     built = {MODES[m]: MODES[m].build(graph, settings) for m in modes}
     data = page_data(graph, shown, built, title, settings.digits)
+    data["chain"] = chain
     cell_chars, edge_chars = text_extents(data)
     initial = data["initial"]["paths" if "paths" in data["modes"] else data["modes"][0]]
     texts = {}
@@ -141,6 +144,7 @@ def step(
     title: str = "",
     theme: str = "projector",
     view: str = "expanded",
+    chain: str = "h",
 ) -> Stepper:
     """A step-through of ``root``'s graph (runs one fresh backward pass on it).
 
@@ -157,7 +161,12 @@ def step(
         theme: ``"projector"`` or ``"notebook"``.
         view: ``"expanded"`` (a box per node) or ``"neuron"`` (a box per neuron: a, δ, h, Δ;
             weights on the edges), for networks too large to read node by node.
+        chain: the chain variable the backward steps of a neuron view open in: ``"h"`` (the Δ
+            recursion over post-activations) or ``"a"`` (δ = Φ′(a) · Σ w·δ over pre-activations);
+            the page's ``c`` key switches at the same step.
     """
+    if chain not in CHAINS:
+        raise ValueError(f"chain must be one of {', '.join(repr(c) for c in CHAINS)}, got {chain!r}")
     if not 0 <= digits <= 8:
         raise ValueError(f"digits must be between 0 and 8, got {digits}")
     if view not in VIEW_BUILDERS:
@@ -167,10 +176,11 @@ def step(
     return make_stepper(
         graph,
         modes=tuple(modes) if modes is not None else default_modes(view),
-        settings=Settings(digits=digits, nudges=tuple(nudges), max_paths=max_paths),
+        settings=Settings(digits=digits, nudges=tuple(nudges), max_paths=max_paths, view=view),
         view=view,
         title=title,
         theme=theme,
         mode=mode,
         max_boxes=max_nodes,
+        chain=chain,
     )

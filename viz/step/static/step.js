@@ -9,7 +9,7 @@
   const EDGE_STATES = ["pending", "known", "pushed", "visited", "changed"];
   const $ = (id) => document.getElementById(id);
 
-  const state = { mode: data.start || data.modes[0], step: 0, subject: Object.assign({}, data.chosen || {}), variant: {}, answered: {}, timer: null, zoom: null };
+  const state = { chain: data.chain || "h", mode: data.start || data.modes[0], step: 0, subject: Object.assign({}, data.chosen || {}), variant: {}, answered: {}, timer: null, zoom: null };
   const nodeEls = {}, edgeEls = {};
   const cellText = (id) => { const cell = document.getElementById(id); return cell ? cell.querySelector("text") : null; };
   for (const [id, cell] of Object.entries(data.cells)) {
@@ -220,7 +220,7 @@
       addLines(box, data.intro[state.mode]);
       if (data.subjects[state.mode] && !state.subject[state.mode]) addLines(box, [["note", "Choose a node first."]]);
     } else {
-      addLines(box, current.lines);
+      addLines(box, (current.chains && current.chains[state.chain]) || current.lines);
       if (current.reveal && answered[k - 1]) addLines(box, current.reveal.lines);
     }
     const quiz = $("quiz");
@@ -301,6 +301,9 @@
     document.body.classList.toggle("dim-others", INFO[state.mode].dims);
     $("counter").textContent = "step " + state.step + " / " + n;
     $("play").textContent = state.timer ? "❚❚ pause" : "▶ play";
+    const chains = timeline().some((s) => s.chains);
+    $("chain").hidden = !chains;
+    $("chain").textContent = state.chain === "a" ? "δ over a" : "Δ over h";
     $("zoom").classList.toggle("active", zooming());
     $("zoom").setAttribute("aria-pressed", String(zooming()));
     const subjects = data.subjects[state.mode];
@@ -340,6 +343,7 @@
     if (state.subject[state.mode]) parts.push("node=" + state.subject[state.mode]);
     if (data.variants[state.mode] && state.variant[state.mode]) parts.push("h=" + state.variant[state.mode]);
     if (state.zoom !== null) parts.push("zoom=" + (state.zoom ? "1" : "0"));
+    if (state.chain !== (data.chain || "h")) parts.push("chain=" + state.chain);
     const hash = "#" + parts.join("&");
     if (location.hash === hash) return;
     try { history.replaceState(null, "", hash); } catch (e) { /* some viewers forbid it */ }
@@ -356,6 +360,8 @@
     if (node && found) state.subject[state.mode] = found[0];
     const h = params.get("h");
     if (h && data.variants[state.mode] && data.variants[state.mode].includes(h)) state.variant[state.mode] = h;
+    const chain = params.get("chain");
+    if (chain === "a" || chain === "h") state.chain = chain;
     const zoom = params.get("zoom");
     state.zoom = zoom === "1" ? true : zoom === "0" ? false : null;
     const step = parseInt(params.get("step"), 10);
@@ -405,6 +411,8 @@
   $("last").addEventListener("click", () => go(timeline().length));
   $("play").addEventListener("click", togglePlay);
   function toggleZoom() { state.zoom = !zooming(); render(); }
+  function toggleChain() { state.chain = state.chain === "a" ? "h" : "a"; render(); }
+  $("chain").addEventListener("click", toggleChain);
   $("zoom").addEventListener("click", toggleZoom);
   // after a choice in a list, the keys step again (a focused select would take → and ←)
   $("speed").addEventListener("change", (e) => { e.target.blur(); if (state.timer) { stop(); togglePlay(); } });
@@ -437,6 +445,7 @@
     else if (e.key === "End") go(timeline().length);
     else if (e.key === " ") togglePlay();
     else if (e.key === "z") toggleZoom();
+    else if (e.key === "c" && timeline().some((s) => s.chains)) toggleChain();
     else if (byKey) setMode(byKey);
     else return;
     e.preventDefault();

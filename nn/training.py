@@ -20,13 +20,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
-from tqdm.auto import tqdm
 
 from .compiled import compiled_step
 from .losses import LOSSES
 from .metrics import Accuracy, accuracy_for
 from .module import Module
 from .optim import SGD, Optimizer
+from .progress import progress_bar
 from .steps import BatchResult, LossFunction, Objective, StepFunction, scalar_step
 
 __all__ = [
@@ -163,7 +163,7 @@ def fit(
     batches = math.ceil(len(X) / size)
     rng = np.random.default_rng(seed)
     history = History()
-    bar = tqdm(
+    bar = progress_bar(
         total=epochs * batches,
         desc="fit",
         unit="step",

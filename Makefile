@@ -1,6 +1,6 @@
 # Two entry points do all the set-up on a fresh Debian/Ubuntu machine:
 #   make demo   - virtual environment, Graphviz's dot if missing, then every demo into out/
-#   make test   - the same plus the test extras (PyTorch, Chromium, ...), then the whole suite
+#   make test   - the same plus the test extras (PyTorch, Chromium, JupyterLab, Notebook 7, ...), then the whole suite
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin

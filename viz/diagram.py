@@ -15,6 +15,8 @@ from pathlib import Path
 
 from pathgrad.engine.files import write_atomically
 
+from .notebook import image_bundle, png_dpi, quantized_png
+
 __all__ = [
     "Diagram",
     "GraphvizNotFoundError",
@@ -76,6 +78,7 @@ class Diagram:
         self.engine = engine
         self.engine_args = tuple(engine_args)
         self.format = format
+        self._natural = False
 
     @property
     def source(self) -> str:
@@ -90,8 +93,8 @@ class Diagram:
 
     # ----------------------------------------------------------------- rendering
 
-    def pipe(self, format: str) -> bytes:
-        """The diagram rendered by Graphviz in ``format`` (``"svg"``, ``"png"``, ``"pdf"``)."""
+    def pipe(self, format: str, dpi: float = PNG_DPI) -> bytes:
+        """The diagram rendered by Graphviz in ``format`` (``"svg"``, ``"png"``, ``"pdf"``); PNG at ``dpi``."""
         if format == "dot":
             return self._source.encode("utf-8")
         if format not in ("svg", "png", "pdf"):
@@ -101,7 +104,7 @@ class Diagram:
             raise GraphvizNotFoundError(INSTALL_HELP.format(program=self.engine))
         command = [program, *self.engine_args, f"-T{format}"]
         if format == "png":
-            command.append(f"-Gdpi={PNG_DPI}")
+            command.append(f"-Gdpi={dpi:g}")
         result = subprocess.run(
             command,
             input=self._source.encode("utf-8"),
@@ -146,9 +149,20 @@ class Diagram:
         """
         return str(self.save(f"{filename}.{format or self.format}"))
 
-    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
-        """Inline display in Jupyter: the SVG, or the DOT text and the install help without Graphviz."""
+    def natural_size(self) -> Diagram:
+        """This diagram shown at its natural size in Jupyter (by default it is scaled to fit the output)."""
+        diagram = Diagram(self._source, self.engine, self.engine_args, self.format)
+        diagram._natural = True
+        return diagram
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> tuple[dict, dict]:
+        """Jupyter: SVG (scaled to fit), PNG for front ends that do not show SVG, and the text form.
+
+        Without Graphviz the output is the install help and the DOT text.
+        """
         try:
-            return {"image/svg+xml": self.svg()}
+            svg = self.svg()
+            png = self.pipe("png", dpi=png_dpi(svg, natural=self._natural))
         except GraphvizNotFoundError as error:
-            return {"text/plain": f"{error}\n\n{self._source}"}
+            return {"text/plain": f"{error}\n\n{self._source}"}, {}
+        return image_bundle(svg, quantized_png(png), repr(self), natural=self._natural)

@@ -283,30 +283,6 @@ def test_each_mode_renders_a_projector_frame(page, pages, tmp_path, page_name, m
     assert shot.read_bytes()[16:24] == (1280).to_bytes(4, "big") + (720).to_bytes(4, "big")  # PNG IHDR size
 
 
-@pytest.mark.parametrize("scripts_run", [True, False])
-def test_notebook_output_shows_the_page_where_scripts_run_and_the_picture_elsewhere(
-    browser, tmp_path, scripts_run
-):
-    shown = step(neuron(*(Value(v, k) for k, v in INPUTS.items())))._repr_mimebundle_()["text/html"]
-    cell = tmp_path / "cell.html"
-    cell.write_text(f"<!DOCTYPE html><meta charset='utf-8'><body>{shown}</body>", encoding="utf-8")
-    context = browser.new_context(java_script_enabled=scripts_run)
-    try:
-        output = context.new_page()
-        output.goto(cell.as_uri())
-        if scripts_run:
-            expect(output.locator("iframe")).to_be_visible()
-            assert output.locator("img.pathgrad-static").count() == 0
-            frame = output.frame_locator("iframe")
-            expect(frame.locator("#counter")).not_to_be_empty()
-        else:
-            expect(output.locator("img.pathgrad-static")).to_be_visible()
-            assert output.locator("img.pathgrad-static").evaluate("img => img.naturalWidth") > 100
-            expect(output.locator("iframe")).to_be_hidden()
-    finally:
-        context.close()
-
-
 def test_zoom_closes_in_on_the_step_and_zooming_out_shows_the_layout_unmoved(page, pages):
     page.open(pages["mlp"], "#mode=backward&step=0&zoom=0")
     whole = boxes(page)

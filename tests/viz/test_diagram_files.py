@@ -46,7 +46,7 @@ def test_png_is_larger_than_svg_points_for_a_projector(tmp_path: Path):
 
 
 def test_jupyter_gets_svg():
-    bundle = draw(small())._repr_mimebundle_()
+    bundle, _ = draw(small())._repr_mimebundle_()
     assert bundle["image/svg+xml"].lstrip().startswith("<?xml")
 
 
@@ -75,7 +75,8 @@ def test_without_dot_the_error_says_how_to_install_it(monkeypatch, tmp_path: Pat
     ):
         assert command in message
     assert not (tmp_path / "graph.svg").exists()
-    assert "apt-get install graphviz" in diagram._repr_mimebundle_()["text/plain"]
+    data, _ = diagram._repr_mimebundle_()
+    assert "apt-get install graphviz" in data["text/plain"]
 
 
 def test_without_dot_the_command_line_exits_1_with_the_message(tmp_path: Path):

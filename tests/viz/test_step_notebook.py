@@ -27,13 +27,18 @@ def test_lecture_notebook_executes_and_shows_steppers(tmp_path, monkeypatch):
     ).execute()
     outputs = [output for cell in notebook.cells if cell.cell_type == "code" for output in cell.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
-    html = [
-        o["data"]["text/html"]
-        for o in outputs
-        if o.output_type == "execute_result" and "text/html" in o.get("data", {})
-    ]
-    assert len(html) == 4 and all('<iframe srcdoc="' in page and "pathgrad-static" in page for page in html)
-    svgs = [o for o in outputs if o.output_type == "execute_result" and "image/svg+xml" in o.get("data", {})]
-    assert len(svgs) == 5  # the diagram and the four steppers' static fallbacks
+    assert not [o for o in outputs if o.get("name") == "stderr"]  # no warning, no text progress bar
+    bundles = [o["data"] for o in outputs if o.output_type in ("execute_result", "display_data")]
+    # no HTML anywhere: a sanitizer would show it as markup
+    assert not [b for b in bundles if "text/html" in b]
+    pictures = [b for b in bundles if "image/png" in b]
+    assert len(pictures) == 5  # the diagram and the four steppers' pictures
+    assert len([b for b in bundles if "image/svg+xml" in b]) == 1  # the diagram
+    scripts = [b for b in bundles if "application/javascript" in b]
+    assert len(scripts) == 4 and all(b["text/plain"] == "" for b in scripts)  # the steppers' pages
+    assert len(bundles) == 9
     text = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
     assert "∂o/∂w1 = 1.0000" in text and "2 paths from w to o" in text
+    executed = tmp_path / "executed.ipynb"
+    nbformat.write(notebook, executed)
+    assert executed.stat().st_size < 300_000

@@ -22,7 +22,7 @@ import json
 import re
 from importlib import resources
 
-__all__ = ["build_page", "script_json", "notebook_html"]
+__all__ = ["build_page", "script_json"]
 
 _SLOT = re.compile(r"\{\{([A-Z]+)\}\}")
 _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
@@ -53,27 +53,3 @@ def build_page(
         "SCRIPTHASH": base64.b64encode(hashlib.sha256(code.encode("utf-8")).digest()).decode("ascii"),
     }
     return _SLOT.sub(lambda m: slots[m.group(1)], _static("step.html"))
-
-
-def notebook_html(page: str, picture_svg: str, height: int = 620) -> str:
-    """For Jupyter: the static picture, then the page in an ``<iframe srcdoc>``; a script swaps them.
-
-    Front ends that do not run scripts (untrusted notebooks, rendered previews) strip
-    the script and usually the iframe, which leaves the picture; where scripts run,
-    the script removes the picture and shows the interactive page. The picture is an
-    ``<img>`` of the SVG as a data URI, so its markup cannot mix with the notebook's.
-    """
-    key = "pathgrad-" + hashlib.sha1(page.encode("utf-8")).hexdigest()[:12]
-    picture = base64.b64encode(picture_svg.encode("utf-8")).decode("ascii")
-    return (
-        f'<div id="{key}">'
-        f'<img class="pathgrad-static" alt="computational graph" style="max-width:100%" '
-        f'src="data:image/svg+xml;base64,{picture}">'
-        f'<iframe srcdoc="{html.escape(page, quote=True)}" '
-        f'style="display:none;width:100%;height:{height}px;border:1px solid #ddd" '
-        'sandbox="allow-scripts" loading="lazy"></iframe>'
-        f'<script>(function () {{ var box = document.getElementById("{key}"); if (!box) return; '
-        'box.querySelector("img.pathgrad-static").remove(); '
-        'box.querySelector("iframe").style.display = "block"; })();</script>'
-        "</div>"
-    )

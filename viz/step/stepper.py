@@ -26,11 +26,12 @@ from pathgrad.engine import Value
 from pathgrad.engine.files import write_atomically
 
 from ..model import DEFAULT_MAX_NODES, check_size
+from ..notebook import image_bundle, rasterize, stepper_outputs
 from .chains import CHAINS
 from .graph import StepGraph
 from .layout import layout_svg
 from .modes import MODES, default_modes
-from .page import build_page, notebook_html
+from .page import build_page
 from .pagedata import page_data, text_extents
 from .settings import MAX_STEPPED_PATHS, NUDGES, Settings
 from .views import VIEW_BUILDERS
@@ -78,12 +79,16 @@ class Stepper:
         write_atomically(target, content.encode("utf-8"))
         return target
 
-    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
-        """Jupyter: the page, with the static SVG shown instead where scripts do not run."""
-        return {
-            "text/html": notebook_html(self.html(theme="notebook"), self.svg()),
-            "image/svg+xml": self.svg(),
-        }
+    def _repr_mimebundle_(self, include=None, exclude=None) -> tuple[dict, dict]:
+        """The static picture (SVG, PNG), for front ends that ask for one bundle."""
+        return image_bundle(self.svg(), rasterize(self.svg()), repr(self))
+
+    def _ipython_display_(self) -> None:
+        """Jupyter: the picture, then the script that builds the page over it (``viz.notebook``)."""
+        from IPython.display import display
+
+        for data, metadata in stepper_outputs(self.html(theme="notebook"), self.svg(), repr(self)):
+            display(data, metadata=metadata, raw=True)
 
     def __repr__(self) -> str:
         counts = self.data["counts"]

@@ -100,9 +100,11 @@ class Value:
         return not self.parents
 
     def __float__(self) -> float:
+        """The value as a plain float (``float(v)``)."""
         return self.data
 
     def __repr__(self) -> str:
+        """``Value('x', data=2.0, grad=None)``: the label, the value and the gradient."""
         name = f"{self.label!r}, " if self.label else ""
         return f"Value({name}data={self.data!r}, grad={self.grad!r})"
 
@@ -129,76 +131,99 @@ class Value:
     # ------------------------------------------------------------- arithmetic
 
     def __add__(self, other: Operand) -> Value:
+        r"""self + other; ∂/∂self = ∂/∂other = 1."""
         return apply(ops.ADD, self, other)
 
     def __radd__(self, other: Operand) -> Value:
+        r"""other + self (a number on the left); ∂/∂self = 1."""
         return apply(ops.ADD, other, self)
 
     def __sub__(self, other: Operand) -> Value:
+        r"""self − other; ∂/∂self = 1, ∂/∂other = −1."""
         return apply(ops.SUB, self, other)
 
     def __rsub__(self, other: Operand) -> Value:
+        r"""other − self (a number on the left); ∂/∂self = −1."""
         return apply(ops.SUB, other, self)
 
     def __mul__(self, other: Operand) -> Value:
+        r"""self · other; ∂/∂self = other, ∂/∂other = self."""
         return apply(ops.MUL, self, other)
 
     def __rmul__(self, other: Operand) -> Value:
+        r"""other · self (a number on the left); ∂/∂self = other."""
         return apply(ops.MUL, other, self)
 
     def __truediv__(self, other: Operand) -> Value:
+        r"""self / other (other ≠ 0); ∂/∂self = 1/other, ∂/∂other = −self/other²."""
         return apply(ops.DIV, self, other)
 
     def __rtruediv__(self, other: Operand) -> Value:
+        r"""other / self (a number on the left); ∂/∂self = −other/self²."""
         return apply(ops.DIV, other, self)
 
     def __pow__(self, exponent: Operand) -> Value:
+        r"""self ** exponent: a number n gives ∂/∂self = n·self^(n−1); a Value also gets; ∂/∂exponent = self^exponent · ln self."""
         if isinstance(exponent, Value):
             return apply(ops.POW, self, exponent)
         return apply(ops.power(_check_number(exponent, "the exponent of **")), self)
 
     def __rpow__(self, base: Number) -> Value:
+        r"""base ** self (a number base > 0); ∂/∂self = base^self · ln base."""
         return apply(ops.POW, base, self)
 
     def __neg__(self) -> Value:
+        r"""−self; ∂/∂self = −1."""
         return apply(ops.NEG, self)
 
     def __abs__(self) -> Value:
+        r"""|self|; ∂/∂self = sign(self)."""
         return apply(ops.ABS, self)
 
     # ------------------------------------------------------------- functions
 
     def exp(self) -> Value:
+        r"""e^x; local derivative ∂e^x/∂x = e^x."""
         return apply(ops.EXP, self)
 
     def log(self) -> Value:
+        r"""ln x (x > 0, else a ValueError naming the node); ∂ln x/∂x = 1/x."""
         return apply(ops.LOG, self)
 
     def sqrt(self) -> Value:
+        r"""√x (x ≥ 0); ∂√x/∂x = 1/(2√x)."""
         return apply(ops.SQRT, self)
 
     def tanh(self) -> Value:
+        r"""tanh x = (e^{2x} − 1)/(e^{2x} + 1); ∂tanh x/∂x = 1 − tanh² x."""
         return apply(ops.TANH, self)
 
     def sigmoid(self) -> Value:
+        r"""σ(x) = 1/(1 + e^{−x}); ∂σ/∂x = σ(x)(1 − σ(x))."""
         return apply(ops.SIGMOID, self)
 
     def relu(self) -> Value:
+        r"""max(0, x); ∂/∂x = 1 where x > 0, else 0."""
         return apply(ops.RELU, self)
 
     def hardtanh(self) -> Value:
+        r"""x clipped to [−1, 1]; ∂/∂x = 1 inside, 0 outside."""
         return apply(ops.HARDTANH, self)
 
     def sin(self) -> Value:
+        r"""sin x; ∂sin x/∂x = cos x."""
         return apply(ops.SIN, self)
 
     def cos(self) -> Value:
+        r"""cos x; ∂cos x/∂x = −sin x."""
         return apply(ops.COS, self)
 
     def abs(self) -> Value:
+        r"""|x|; ∂|x|/∂x = sign(x) (0 at 0)."""
         return apply(ops.ABS, self)
 
     def identity(self) -> Value:
+        r"""x itself, as a node of its own (a linear unit's activation); ∂x/∂x = 1."""
         return apply(ops.IDENTITY, self)
 
     # ------------------------------------------------------------- gradients

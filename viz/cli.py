@@ -296,6 +296,9 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=f"examples:\n{examples}",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    from pathgrad import __version__
+
+    parser.add_argument("--version", action="version", version=f"pathgrad {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for command in COMMANDS.values():
         sub = commands.add_parser(

@@ -29,12 +29,16 @@ FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv": "d
 """File extensions ``save`` understands and the format each one means."""
 
 INSTALL_HELP = (
-    "Graphviz's '{program}' program was not found on PATH; it draws the diagrams. Install it with\n"
+    "Graphviz's '{program}' program was not found on PATH; pathgrad needs it to lay out diagrams and\n"
+    "step-through pages. Install Graphviz (the Python package 'graphviz' alone does not bring it):\n"
     "  Debian/Ubuntu:  sudo apt-get install graphviz\n"
+    "  Fedora:         sudo dnf install graphviz\n"
     "  macOS:          brew install graphviz\n"
+    "  Windows:        winget install graphviz   (then open a new terminal, or restart the kernel)\n"
     "  conda:          conda install -c conda-forge graphviz\n"
-    "The DOT text (diagram.source) works without it."
+    "Everything else works without it: Value, backward, paths, nn and fit, and diagram.source (DOT text)."
 )
+"""What a missing Graphviz program says: the install line for each system, and what still works."""
 
 PNG_DPI = 144
 """Pixels per inch of PNG output: twice the SVG's 72, sharp on a projector."""
@@ -49,7 +53,14 @@ _CELL_CLOSE = re.compile(r"</a>\n</g>")
 
 
 class GraphvizNotFoundError(RuntimeError):
-    """Graphviz's layout program is not installed (or not on PATH)."""
+    """Graphviz's layout program is not installed (or not on PATH).
+
+    In a notebook the error shows as its message alone: the install lines, not a traceback
+    through pathgrad's internals (IPython asks an exception for ``_render_traceback_``).
+    """
+
+    def _render_traceback_(self) -> list[str]:
+        return [f"GraphvizNotFoundError: {self}"]
 
 
 class GraphvizError(RuntimeError):

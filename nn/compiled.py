@@ -16,8 +16,8 @@ directly, with numpy over all parameters at once.
 A step is three phases, which the benchmark times apart:
 
     forward   replay = compiled.forward(X, y)
-    backward  compiled.backward(replay, α)      (∂L/∂p onto every parameter's .grad)
-    update    optimizer.step_vectorised()
+    backward  penalty, data, grads = compiled.backward(replay, α, optimizer)    (∂L/∂p onto each .grad)
+    update    optimizer.step_vectorised(data, grads)
 
 The batch loss must be the mean of its samples' losses (every loss in ``nn.losses``
 is); this is checked on the first samples when a model is first traced.
@@ -68,6 +68,8 @@ class CompiledModel:
         self.variant_of: dict[object, int] = {}
         self.graph: CompiledGraph | None = None
         self._places_for = 0
+        self._optimizer_checked: tuple[int, int] | None = None
+        self._optimizer_matches = False
 
     def _trace(self, x: np.ndarray, target) -> Trace:
         inputs = [Value(float(v), f"x{column}") for column, v in enumerate(x.tolist(), start=1)]
@@ -117,35 +119,68 @@ class CompiledModel:
         variants = self.variants(X, y)
         return self.graph.forward(X, variants)
 
-    def backward(self, replay: Replay, l2: float = 0.0) -> float:
-        r"""Add ∂L/∂leaf to every shared leaf's ``.grad``, L = mean of the samples' losses + α·Σ p².
+    def backward(
+        self, replay: Replay, l2: float, optimizer: Optimizer
+    ) -> tuple[float, np.ndarray | None, np.ndarray | None]:
+        r"""∂L/∂p onto every parameter's ``.grad``, L = mean of the samples' losses + α·Σ p².
 
-        The L2 term α·Σ p² (returned) and its gradient 2α·p are the same as
-        ``nn.losses.l2_regularization``'s graph, without building it: at every step it
-        would be as large as the model.
+        The grads are those of ``optimizer.zero_grad()`` then a backward pass: the
+        optimizer's parameters get ∂L/∂p, other leaves of the graph accumulate theirs.
+        The L2 term α·Σ p² and its gradient 2α·p are those of
+        ``nn.losses.l2_regularization``'s graph, without building it (it would be as
+        large as the model at every step).
+
+        Returns:
+            α·Σ p², and the optimizer's parameters' data and grads as arrays when they
+            are the model's parameters (the usual case), for ``step_vectorised``.
         """
         grads = replay.leaf_gradients(seed=1.0 / replay.values.shape[1])
+        position, outside, others = self._places()
+        if not len(outside) and self._optimizes_the_model(optimizer):
+            data, ours = replay.leaf_values[position], grads[position]
+            penalty = 0.0
+            if l2:
+                ours += 2.0 * l2 * data
+                penalty = l2 * float(np.dot(data, data))
+            for p, grad in zip(self.parameters, ours.tolist()):
+                p.grad = grad
+            for index in others.tolist():  # a shared leaf that is not a parameter accumulates
+                leaf = self.graph.shared[index]
+                total = float(grads[index])
+                leaf.grad = total if leaf.grad is None else leaf.grad + total
+            return penalty, data, ours
+        optimizer.zero_grad()
         penalty = 0.0
         if l2:
-            position, outside = self._places()
+            inside = position >= 0
             values = np.empty(len(self.parameters))
-            values[position >= 0] = replay.leaf_values[position[position >= 0]]
+            values[inside] = replay.leaf_values[position[inside]]
             values[outside] = [self.parameters[index].data for index in outside.tolist()]
-            np.add.at(grads, position[position >= 0], 2.0 * l2 * values[position >= 0])
+            np.add.at(grads, position[inside], 2.0 * l2 * values[inside])
             for index in outside.tolist():  # parameters the graph does not use
                 p = self.parameters[index]
                 p.grad = (p.grad or 0.0) + 2.0 * l2 * p.data
             penalty = l2 * float(np.dot(values, values))
         for leaf, total in zip(self.graph.shared, grads.tolist()):
             leaf.grad = total if leaf.grad is None else leaf.grad + total
-        return penalty
+        return penalty, None, None
 
-    def _places(self) -> tuple[np.ndarray, np.ndarray]:
-        """Each parameter's place among the graph's shared leaves (−1: not in the graph), and those outside."""
+    def _optimizes_the_model(self, optimizer: Optimizer) -> bool:
+        """Whether ``optimizer`` updates exactly the model's parameters, in their order."""
+        key = id(optimizer.parameters), len(optimizer.parameters)
+        if key != self._optimizer_checked:
+            self._optimizer_matches = optimizer.parameters == self.parameters
+            self._optimizer_checked = key
+        return self._optimizer_matches
+
+    def _places(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Each parameter's place among the graph's shared leaves (−1: not in the graph), the
+        parameters outside the graph, and the shared leaves that are not parameters."""
         if self._places_for != self.graph.variants:  # a new variant may have turned a leaf into a number
             where = {id(leaf): index for index, leaf in enumerate(self.graph.shared)}
             position = np.array([where.get(id(p), -1) for p in self.parameters], dtype=int)
-            self._place = position, np.flatnonzero(position < 0)
+            others = np.setdiff1d(np.arange(len(self.graph.shared)), position[position >= 0])
+            self._place = position, np.flatnonzero(position < 0), others
             self._places_for = self.graph.variants
         return self._place
 
@@ -172,7 +207,6 @@ def compiled_step(
     """Forward, backward and update on one batch by replaying the traced sample graph."""
     compiled = compiled_model(model, objective.loss)
     replay = compiled.forward(X, y)
-    optimizer.zero_grad()
-    penalty = compiled.backward(replay, objective.l2)
-    optimizer.step_vectorised()
+    penalty, data, grads = compiled.backward(replay, objective.l2, optimizer)
+    optimizer.step_vectorised(data, grads)
     return BatchResult(float(np.mean(replay.output(0))) + penalty, compiled.outputs(replay))

@@ -148,25 +148,40 @@ class Optimizer:
                 p.data -= lr * self.direction(p, p.grad, state.setdefault(p, {}))
         self.steps += 1
 
-    def step_vectorised(self) -> None:
-        """``step()`` for all parameters at once with numpy: the same update, the same numbers."""
+    def step_vectorised(self, data: np.ndarray | None = None, grads: np.ndarray | None = None) -> None:
+        """``step()`` for all parameters at once with numpy: the same update, the same numbers.
+
+        Args:
+            data, grads: the parameters' ``.data`` and ``.grad`` as arrays (in the order of
+                ``parameters``), when the caller has them already; read from the parameters
+                otherwise.
+        """
         lr = self.current_lr
-        parameters, count = self.parameters, len(self.parameters)
-        grads = list(map(_GRAD, parameters))
+        parameters = self.parameters
         arrays = self._state_arrays()
-        data = np.fromiter(map(_DATA, parameters), float, count)
-        if None in grads:  # parameters no backward reached keep their value and state
-            chosen = np.array([g is not None for g in grads])
-            grad = np.array([g for g in grads if g is not None], dtype=float)
-            state = {key: array[chosen] for key, array in arrays.items()}
-            data[chosen] = data[chosen] - lr * self.directions(data[chosen], grad, state)
-            for key, array in arrays.items():
-                array[chosen] = state[key]
-            self._stepped |= chosen
-        else:
-            data -= lr * self.directions(data, np.array(grads, dtype=float), arrays)
-            self._stepped[:] = True
+        if data is None or grads is None:
+            data = np.fromiter(map(_DATA, parameters), float, len(parameters))
+            listed = list(map(_GRAD, parameters))
+            if None in listed:  # parameters no backward reached keep their value and state
+                self._step_some(data, listed, lr, arrays)
+                return
+            grads = np.array(listed, dtype=float)
+        data = data - lr * self.directions(data, grads, arrays)
+        self._stepped[:] = True
         for p, value in zip(parameters, data.tolist()):
+            p.data = value
+        self.steps += 1
+
+    def _step_some(self, data: np.ndarray, grads: list, lr: float, arrays: dict[str, np.ndarray]) -> None:
+        """``step_vectorised`` when some grads are ``None``: only the others move."""
+        chosen = np.array([g is not None for g in grads])
+        grad = np.array([g for g in grads if g is not None], dtype=float)
+        state = {key: array[chosen] for key, array in arrays.items()}
+        data[chosen] = data[chosen] - lr * self.directions(data[chosen], grad, state)
+        for key, array in arrays.items():
+            array[chosen] = state[key]
+        self._stepped |= chosen
+        for p, value in zip(self.parameters, data.tolist()):
             p.data = value
         self.steps += 1
 

@@ -65,7 +65,7 @@ class History:
 
 
 @contextmanager
-def _collector_paused_during_steps() -> Iterator[Callable[[], object]]:
+def collector_paused_during_steps() -> Iterator[Callable[[], object]]:
     """Keep CPython's cyclic garbage collector from walking the live graph while a step runs.
 
     A step's graph holds no reference cycles, so reference counting frees it when the
@@ -170,7 +170,7 @@ def fit(
         disable=None if progress is None else not progress,
         leave=False,
     )
-    with _collector_paused_during_steps() as collect_between_steps:
+    with collector_paused_during_steps() as collect_between_steps:
         try:
             for epoch in range(epochs):
                 order = rng.permutation(len(X)) if shuffle and size < len(X) else np.arange(len(X))

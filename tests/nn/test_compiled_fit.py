@@ -201,3 +201,36 @@ def test_a_domain_error_in_a_batch_names_the_sample_and_the_node():
     X, y = np.array([[0.5], [2.0], [1.0], [-3.0], [1.0]]), np.ones(5)  # one variant, traced from sample 0
     with pytest.raises(DomainError, match=r"log: log needs a positive input, got -2.0 \[sample 3, node \d+"):
         fit(model, X, y, log_loss, SGD(model.parameters(), lr=0.1), engine="compiled", progress=False)
+
+
+@pytest.mark.parametrize("which", ["first layer only", "model and an extra leaf"])
+def test_an_optimizer_of_other_parameters_gets_the_grads_the_scalar_step_gives(which):
+    X, y = _curve()
+    X, y = X[:9], y[:9]
+    results = []
+    for step in (scalar_step, compiled_step):
+        model = _model(1, [4, 1], {})
+        scale = Value(1.5, "scale")  # a leaf of the loss that is not a model parameter
+
+        def scaled_mse(outputs, targets, scale=scale):
+            return LOSSES["mse"](outputs, targets) * scale
+
+        chosen = model.layers[0].parameters() if which == "first layer only" else [*model.parameters(), scale]
+        optimizer = SGD(chosen, lr=0.05, momentum=0.5)
+        result = step(model, Objective(scaled_mse, 1e-3), X, y, optimizer)
+        results.append(
+            (
+                result.loss,
+                [p.data for p in model.parameters()],
+                [p.grad for p in model.parameters()],
+                scale.grad,
+                scale.data,
+            )
+        )
+    (loss, data, grads, scale_grad, scale_data), (c_loss, c_data, c_grads, c_scale_grad, c_scale_data) = (
+        results
+    )
+    assert c_loss == pytest.approx(loss, rel=RTOL)
+    assert c_data == pytest.approx(data, rel=RTOL)
+    assert c_grads == pytest.approx(grads, rel=RTOL, abs=1e-15)
+    assert (c_scale_grad, c_scale_data) == pytest.approx((scale_grad, scale_data), rel=RTOL)

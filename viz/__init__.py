@@ -16,11 +16,13 @@ from .draw import draw, draw_dot
 from .model import DisplayModel, GraphTooLargeError, build_model
 from .network import draw_network
 from .step import Stepper
+from .units import draw_units
 
 __all__ = [
     "draw",
     "draw_dot",
     "draw_network",
+    "draw_units",
     "step",
     "Stepper",
     "Diagram",

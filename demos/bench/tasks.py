@@ -11,10 +11,11 @@ import gc
 from collections.abc import Callable
 from itertools import count
 
-from demos.bench import moons, workloads
+from demos.bench import digits, moons, workloads
 from demos.bench.measure import Failure, Phases, median_phases, traced_bytes
 from demos.bench.peers import engine_named
 from demos.bench.sizes import Sizes
+from pathgrad import nn
 
 __all__ = ["TASKS", "Result"]
 
@@ -93,13 +94,21 @@ def chain(name: str, sizes: Sizes) -> Result:
 
 def _whole_run(train: Callable[[moons.MoonsSetup], float], sizes: Sizes, runs: int) -> Result:
     setup = moons.MoonsSetup(sizes.moons_samples)
-    result = median_phases(lambda phases: phases.timed("run", lambda: train(setup)), runs, 1)
-    return {**result, "last loss": train(setup)}
+    last = []
+    result = median_phases(lambda phases: last.append(phases.timed("run", lambda: train(setup))), runs, 1)
+    return {**result, "last loss": last[-1]}
 
 
 def compiled_training(_: str, sizes: Sizes) -> Result:
-    """micrograd's 100-step moons run with ``fit(..., engine="compiled")``."""
-    return _whole_run(moons.compiled_training, sizes, sizes.training_runs)
+    """micrograd's 100-step moons run with ``fit(..., engine="compiled")``, from a model made untimed."""
+    setup = moons.MoonsSetup(sizes.moons_samples)
+    last = []
+
+    def run(phases: Phases) -> None:
+        _, model, _ = setup.model("pathgrad")
+        last.append(phases.timed("run", lambda: moons.compiled_training(setup, model)))
+
+    return {**median_phases(run, max(3, sizes.training_runs), 1), "last loss": last[-1]}
 
 
 def numpy_training(_: str, sizes: Sizes) -> Result:
@@ -143,6 +152,82 @@ def pictures(_: str, sizes: Sizes) -> Result:
     return result
 
 
+def fit_step(variant: str, sizes: Sizes) -> Result:
+    """The scalar engine's moons step as ``fit`` takes it: with the collector on (as ``fit``
+    used to) and paused, collecting between steps (as ``fit`` does now)."""
+    from pathgrad.nn.steps import Objective, scalar_step
+    from pathgrad.nn.training import collector_paused_during_steps
+
+    setup = moons.MoonsSetup(sizes.moons_samples)
+    _, model, parameters = setup.model(variant)
+    objective = Objective(nn.losses.hinge, moons.ALPHA)
+    optimizer = nn.SGD(parameters, lr=nn.linear_decay(1.0, 0.1, moons.STEPS))
+
+    def step() -> None:
+        scalar_step(model, objective, setup.X, setup.y, optimizer)
+
+    result = {"collector on": median_phases(lambda p: p.timed("step", step), sizes.moons_runs, sizes.warmups)}
+    with collector_paused_during_steps() as collect:
+        paused = median_phases(
+            lambda p: p.timed("step", lambda: (step(), collect())), sizes.moons_runs, sizes.warmups
+        )
+    result["collector paused"] = paused
+    return {name: phases["step"] for name, phases in result.items()}
+
+
+def compiled_split(workload: str, sizes: Sizes) -> Result:
+    """Forward, backward and update of one compiled step (after the tracing), each timed apart."""
+    from pathgrad.nn.compiled import compiled_model
+
+    if workload == "moons":
+        setup = moons.MoonsSetup(sizes.moons_samples)
+        _, model, parameters = setup.model("pathgrad")
+        X, y, loss, l2 = setup.X, setup.y, nn.losses.hinge, moons.ALPHA
+        optimizer = nn.SGD(parameters, lr=0.01)
+    else:
+        setup = digits.DigitsSetup.make()
+        model = setup.model()
+        X, y, loss, l2 = (
+            setup.X[: digits.BATCH],
+            setup.y[: digits.BATCH],
+            nn.losses.softmax_cross_entropy,
+            0.0,
+        )
+        optimizer = nn.Adam(model.parameters(), digits.LR)
+    compiled = compiled_model(model, loss)
+    compiled.forward(X, y)  # traces the sample graphs
+
+    def run(phases: Phases) -> None:
+        replay = phases.timed("forward", lambda: compiled.forward(X, y))
+        penalty, data, grads = phases.timed("backward", lambda: compiled.backward(replay, l2, optimizer))
+        phases.timed("update", lambda: optimizer.step_vectorised(data, grads))
+
+    return median_phases(run, 20 * sizes.moons_runs, sizes.warmups)
+
+
+def digits_epoch(form: str, sizes: Sizes) -> Result:
+    """One epoch of the digits network: ``compiled``, ``numpy`` or ``torch`` (the last loss too).
+
+    The compiled form also times a second epoch of the same model, whose sample graphs
+    are traced already.
+    """
+    setup = digits.DigitsSetup.make()
+    last = []
+
+    def run(phases: Phases) -> None:
+        if form == "compiled":
+            model = setup.model()
+            last.append(phases.timed("epoch", lambda: digits.compiled_epoch(setup, model)))
+            phases.timed("next epoch", lambda: digits.compiled_epoch(setup, model))  # traced already
+        elif form == "numpy":
+            last.append(phases.timed("epoch", lambda: digits.numpy_epoch(setup)))
+        else:
+            model = digits.torch_model(setup)
+            last.append(phases.timed("epoch", lambda: digits.torch_epoch(setup, model)))
+
+    return {**median_phases(run, sizes.training_runs, 1), "last loss": last[-1]}
+
+
 TASKS: dict[str, Callable[[str, Sizes], Result]] = {
     "moons-step": moons_step,
     "dag": dag,
@@ -153,4 +238,7 @@ TASKS: dict[str, Callable[[str, Sizes], Result]] = {
     "numpy-training": numpy_training,
     "micrograd-training": micrograd_training,
     "pictures": pictures,
+    "fit-step": fit_step,
+    "compiled-split": compiled_split,
+    "digits-epoch": digits_epoch,
 }

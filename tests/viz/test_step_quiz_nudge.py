@@ -47,7 +47,10 @@ def test_nudge_names_its_step_epsilon_and_shows_the_second_order_error():
     assert differences["0.1"] / differences["0.01"] == pytest.approx(100, rel=0.15)
 
 
-def test_nudge_is_offered_in_the_neuron_view():
+def test_nudge_works_in_the_neuron_view_when_asked_for():
     from demos.steppers import mlp_loss
 
-    assert "nudge" in step(mlp_loss(), view="neuron").data["modes"]
+    page = step(mlp_loss(), view="neuron", modes=("backward", "nudge"))
+    walk = page.data["timelines"]["nudge"][f"{page.data['chosen']['nudge']}|0.01"]
+    assert walk[0]["title"].startswith("Nudge ") and "ε = 0.01" in walk[0]["title"]
+    assert "nudge" not in step(mlp_loss(), view="neuron").data["modes"]  # hundreds of timelines: on request

@@ -173,6 +173,8 @@ register(
         build=nudge_frames,
         subject="leaf",
         variant="ε",
+        # a timeline per leaf and ε: hundreds in a network, so a neuron page offers it when asked
+        offered=("expanded",),
     )
 )
 register(

@@ -281,13 +281,14 @@ def check_operands(op: Op, parents: tuple[Value, ...]) -> None:
             )
 
 
-def _constant_operand(op: Op, number: Number, index: int, count: int) -> Constant:
-    """A plain-number operand as a ``Constant``; NaN or ±inf is a ``DomainError`` naming the op."""
-    if isinstance(number, Real) and not isinstance(number, bool) and not isfinite(number):
-        raise DomainError(
-            f"{op.name}: operand {index + 1} of {count} is {float(number)!r}, not a finite number"
-        )
-    return Constant(number)
+def _non_finite_constant(op: Op, operands: tuple[Operand, ...]) -> DomainError:
+    """The error for a plain-number operand that is NaN or ±inf, naming the op and its position."""
+    index, number = next(
+        (i, o) for i, o in enumerate(operands) if not isinstance(o, Value) and not isfinite(o)
+    )
+    return DomainError(
+        f"{op.name}: operand {index + 1} of {len(operands)} is {float(number)!r}, not a finite number"
+    )
 
 
 def apply(op: Op, *operands: Operand) -> Value:
@@ -301,13 +302,10 @@ def apply(op: Op, *operands: Operand) -> Value:
     parents = operands
     for operand in operands:
         if not isinstance(operand, Value):
-            count = len(operands)
-            parents = tuple(
-                [
-                    o if isinstance(o, Value) else _constant_operand(op, o, i, count)
-                    for i, o in enumerate(operands)
-                ]
-            )
+            try:
+                parents = tuple([o if isinstance(o, Value) else Constant(o) for o in operands])
+            except ValueError:  # Constant refuses NaN and ±inf (and raises TypeError for a non-number)
+                raise _non_finite_constant(op, operands) from None
             break
     try:  # one and two operands are almost every node: unpacked by hand, as a comprehension costs a third
         if len(parents) == 2:

@@ -1,4 +1,4 @@
-"""``Layer``: ``nout`` neurons reading the same inputs; always returns a list."""
+"""``Layer``: ``nout`` neurons reading the same inputs; one neuron returns a Value, as in micrograd."""
 
 from __future__ import annotations
 
@@ -47,8 +47,17 @@ class Layer(Module):
         for index, neuron in enumerate(self.neurons, start=1):
             yield f"N{index}", neuron
 
-    def __call__(self, x: Inputs) -> list[Value]:
-        """The list of the neurons' outputs (a list even for one neuron)."""
+    def __call__(self, x: Inputs) -> Value | list[Value]:
+        """The neurons' outputs: a list, or the one ``Value`` of a one-neuron layer (micrograd's rule).
+
+        Which of the two is fixed when the layer is made (by ``nout``), never by the input;
+        ``outputs(x)`` always gives the list.
+        """
+        outputs = self.outputs(x)
+        return outputs[0] if len(outputs) == 1 else outputs
+
+    def outputs(self, x: Inputs) -> list[Value]:
+        """The list of the neurons' outputs, ``[h_1, …, h_nout]``, whatever ``nout`` is."""
         xs = as_inputs(x, self.nin, self.label or "Layer")
         return [neuron.forward(xs) for neuron in self.neurons]
 

@@ -78,7 +78,7 @@ class MLP(Module):
     def __call__(self, x: Inputs) -> Value | list[Value]:
         """The output layer's values: one ``Value`` if it has one neuron, else a list."""
         for layer in self.layers:
-            x = layer(x)
+            x = layer.outputs(x)
         return x[0] if len(x) == 1 else x
 
     def describe_shape(self) -> str:

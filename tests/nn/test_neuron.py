@@ -72,7 +72,8 @@ def test_micrograd_conventions():
     assert Neuron(3).activation.name == "relu" and not Neuron(3, nonlin=False).nonlin
     assert Neuron(3, False).activation.name == "identity"
     layer = Layer(3, 1, nonlin=False)
-    assert isinstance(layer([1, 2, 3]), list) and len(layer([1, 2, 3])) == 1
+    assert isinstance(layer([1, 2, 3]), Value) and len(layer.outputs([1, 2, 3])) == 1
+    assert isinstance(Layer(3, 2)([1, 2, 3]), list)
     model = MLP(3, [4, 4, 1])
     assert [layer.activation.name for layer in model.layers] == ["relu", "relu", "identity"]
     assert isinstance(model([2.0, 3.0, -1.0]), Value)

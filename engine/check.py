@@ -93,7 +93,7 @@ def gradcheck(
         up[i] += h
         down[i] -= h
         numerical = (evaluate(up) - evaluate(down)) / (2 * h)
-        analytic = leaf.grad if leaf.grad is not None else 0.0
+        analytic = leaf.grad
         ok = abs(analytic - numerical) <= atol + rtol * abs(numerical)
         rows.append(GradcheckRow(names[i], point[i], analytic, numerical, ok))
     return GradcheckReport(tuple(rows), out.data)

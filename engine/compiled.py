@@ -419,7 +419,7 @@ class Replay:
         return leaf_grads
 
     def backward(self, seed: float | np.ndarray = 1.0, output: int = 0) -> None:
-        """``leaf_gradients`` added to each shared leaf's ``.grad`` (``None`` counts as 0),
-        as ``Value.backward`` accumulates into leaves."""
+        """``leaf_gradients`` added to each shared leaf's ``.grad``, as ``Value.backward``
+        accumulates into leaves."""
         for leaf, total in zip(self.graph.shared, self.leaf_gradients(seed, output).tolist()):
-            leaf.grad = total if leaf.grad is None else leaf.grad + total
+            leaf.grad += total

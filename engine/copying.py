@@ -40,9 +40,13 @@ def deepcopy_graph(root: Value, memo: dict) -> Value:
             copies[node] = done
             continue
         twin = copies[node] = type(node).__new__(type(node))
-        twin.data, twin.grad, twin.label = node.data, node.grad, node.label
+        twin.data, twin.label = node.data, node.label
+        twin._grad, twin._grad_computed = node._grad, node._grad_computed
         twin.parents = tuple([copies[parent] for parent in node.parents])
         twin.local_grads, twin.operation = node.local_grads, node.operation  # immutable: shared
+        # A user's _backward closure pushes into the original nodes; the copy backpropagates
+        # with the local derivatives read from it instead.
+        twin._closure = None
         extra = getattr(node, "__dict__", None)
         if extra:
             twin.__dict__.update(deepcopy(extra, memo))

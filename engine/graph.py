@@ -63,15 +63,16 @@ def topological_order(root: Value) -> list[Value]:
 def _start(root: Value, seed: float) -> list[Value]:
     """Topological order with grads reset: non-leaves to 0, the root to ``seed``.
 
-    Leaf grads keep what earlier passes accumulated (or start at 0). ``seed`` must be a
-    finite real number (a numpy array of them would make every grad an array).
+    Leaf grads keep what earlier passes accumulated. Every node is marked as reached.
+    ``seed`` must be a finite real number (a numpy array of them would make every grad an array).
     """
     seed = _check_number(seed, "backward(seed)")
     order = topological_order(root)
     for node in order:
-        if node.parents or node.grad is None:
-            node.grad = 0.0
-    root.grad += seed
+        if node.parents:
+            node._grad = 0.0
+        node._grad_computed = True
+    root._grad += seed
     return order
 
 
@@ -79,18 +80,22 @@ def backward(root: Value, seed: float = 1.0) -> None:
     """Set ``node.grad = ∂root/∂node`` for every node ``root`` depends on.
 
     Δ(parent) += ∂node/∂parent · Δ(node), for each edge, nodes in reverse topological order.
+    A node that carries a ``_backward`` closure of its user's does that step itself.
 
     Raises:
         DomainError: a node's gradient is ±inf or NaN (naming the node), which finite
             local derivatives give when their product overflows.
     """
     for node in reversed(_start(root, seed)):
-        grad = node.grad
+        grad = node._grad
         if grad - grad:  # 0.0 for every finite grad; NaN (truthy) for ±inf and NaN
             raise _not_finite(node, grad)
         if node.parents:  # a leaf has nothing to push
-            for parent, local in zip(node.parents, node.local_grads):
-                parent.grad += local * grad
+            if node._closure is None:
+                for parent, local in zip(node.parents, node.local_grads):
+                    parent._grad += local * grad
+            else:
+                node._closure()
 
 
 def _not_finite(node: Value, grad: float) -> DomainError:
@@ -129,14 +134,19 @@ def backward_steps(root: Value, seed: float = 1.0) -> Iterator[BackwardStep]:
     Each step is taken when the node's grad is final (all its children are done).
     """
     for index, node in enumerate(reversed(_start(root, seed))):
-        grad = node.grad
+        grad = node._grad
         if grad - grad:
             raise _not_finite(node, grad)
-        pushed = []
-        for parent_index, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
-            amount = local * grad
-            parent.grad += amount
-            pushed.append(Contribution(parent, parent_index, local, amount, parent.grad))
+        edges = list(enumerate(zip(node.parents, node.local_grads)))
+        if node._closure is not None and node.parents:  # the user's closure pushes every edge at once
+            node._closure()
+            pushed = [Contribution(p, i, local, local * grad, p._grad) for i, (p, local) in edges]
+        else:
+            pushed = []
+            for parent_index, (parent, local) in edges:
+                amount = local * grad
+                parent._grad += amount
+                pushed.append(Contribution(parent, parent_index, local, amount, parent._grad))
         yield BackwardStep(index, node, grad, tuple(pushed))
 
 

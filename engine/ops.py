@@ -26,7 +26,17 @@ from functools import lru_cache
 
 import numpy as np
 
-__all__ = ["DomainError", "Op", "OPS", "FUNCTIONS", "power", "register", "LinearOperands", "linear_operands"]
+__all__ = [
+    "DomainError",
+    "Op",
+    "OPS",
+    "FUNCTIONS",
+    "power",
+    "register",
+    "LinearOperands",
+    "linear_operands",
+    "user_op",
+]
 
 
 class DomainError(ValueError):
@@ -828,3 +838,30 @@ def _cross_entropy_batch(xs: np.ndarray, target: int | np.ndarray):
     o, lse = _softmax_columns(xs)
     hot = _one_hot(target, len(xs))
     return lse - (hot * xs).sum(axis=0), o - hot
+
+
+# ---------------------------------------------------------------- user-defined ops
+
+
+@lru_cache(maxsize=256)
+def user_op(symbol: str, arity: int) -> Op:
+    """An op the table does not know, made by micrograd's ``Value(data, children, symbol)``.
+
+    Its forward value is whatever the user computed, and its derivative is the
+    ``_backward`` closure the user assigns to each node (``Value._backward``); the table
+    knows neither, so ``evaluate`` refuses to recompute it and the compiled engine has
+    no batch version.
+    """
+
+    def evaluate(*xs: float):
+        raise DomainError(f"op {symbol!r} is defined by a _backward closure; its forward is the user's code")
+
+    operands = "abcdefgh"[:arity] if arity <= 8 else [f"x{i}" for i in range(1, arity + 1)]
+    return Op(
+        name=symbol,
+        symbol=symbol,
+        arity=arity,
+        evaluate=evaluate,
+        formulas=("from _backward",) * arity,
+        expression=f"{symbol}({', '.join(operands)})",
+    )

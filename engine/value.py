@@ -7,13 +7,16 @@ those edges (``local_grads``). ``backward()`` then only multiplies and adds:
 
     Δ(parent) += ∂node/∂parent · Δ(node)      for every edge, in reverse topological order.
 
-Nodes hold no closures and no references back to their children, so a graph that is
-no longer referenced is freed by reference counting at once.
+Nodes built by the op table hold no closures and no references back to their
+children, so a graph that is no longer referenced is freed by reference counting at
+once. A node made the micrograd way, ``Value(data, (x,), "sin")`` with a ``_backward``
+closure assigned, joins the graph too: ``backward()`` calls its closure, and its
+``local_grads`` are read from the closure when it is assigned.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from math import isfinite
 from numbers import Real
 from typing import Union
@@ -44,14 +47,34 @@ class Value:
         data: the number this node holds.
         label: a name shown in diagrams and error messages (``"w1"``).
 
-    ``grad`` is ``None`` until a ``backward()`` pass has reached the node; then it is
-    ∂root/∂node. Leaf grads accumulate across ``backward()`` calls until zeroed, as in
-    PyTorch; every other node's grad is recomputed from scratch on each call.
+    ``grad`` starts at 0.0, as in micrograd; after a ``backward()`` pass has reached the
+    node it is ∂root/∂node. ``grad_computed`` tells the two apart: it is False until a
+    backward pass reaches the node or ``grad`` is assigned (diagrams then say "not
+    computed" rather than show a 0 nobody computed). Leaf grads accumulate across
+    ``backward()`` calls until zeroed, as in PyTorch; every other node's grad is
+    recomputed from scratch on each call. Assigning ``grad = None`` (PyTorch's
+    ``zero_grad(set_to_none=True)``) resets it to 0.0, not computed.
 
-    micrograd's constructor ``Value(data, _children=(), _op='')`` also works.
+    micrograd's constructor ``Value(data, _children=(), _op='')`` also works, with any
+    ``_op`` string: one the op table knows (``'+'``, ``'*'``, ``'tanh'`` ...) records that
+    op; any other makes a user-defined op whose derivative is the ``_backward`` closure
+    assigned to the node. A node also takes attributes of its own (``n.colour = ...``,
+    an optimizer's ``p.m = 0.0``).
     """
 
-    __slots__ = ("data", "grad", "label", "parents", "local_grads", "operation", "__weakref__")
+    # "__dict__" lets a node take attributes of its own; it is allocated only when used.
+    __slots__ = (
+        "data",
+        "_grad",
+        "_grad_computed",
+        "label",
+        "parents",
+        "local_grads",
+        "operation",
+        "_closure",
+        "__dict__",
+        "__weakref__",
+    )
 
     def __init__(
         self,
@@ -64,18 +87,31 @@ class Value:
         if not isinstance(label, str):  # micrograd's positional form: Value(data, children, op)
             label, _children = "", label
         self.data = _check_number(data, f"Value {label!r}" if label else "Value")
-        self.grad: float | None = None
+        self._grad = 0.0
+        self._grad_computed = False
         self.label = label
+        self._closure: Callable[[], None] | None = None
         children = tuple(_children)
         if children:
-            op = _op_from_symbol(_op)
-            check_operands(op, children)
-            out, grads = op.evaluate(*(child.data for child in children))
-            self.parents, self.local_grads, self.operation = children, grads, op
+            for index, child in enumerate(children):
+                if not isinstance(child, Value):
+                    raise TypeError(
+                        f"Value(..., _children): child {index} is a {type(child).__name__}, not a Value"
+                    )
+            self.parents: tuple[Value, ...] = children
+            op = _table_op(_op, len(children))
+            if op is None:  # a user-defined op: no derivative until a _backward closure is assigned
+                self.operation: Op | None = ops.user_op(_op, len(children))
+                check_operands(self.operation, children)
+                self.local_grads: tuple[float, ...] = (0.0,) * len(children)
+            else:
+                check_operands(op, children)
+                self.operation = op
+                self.local_grads = op.evaluate(*(child.data for child in children))[1]
         else:
-            self.parents: tuple[Value, ...] = ()
-            self.local_grads: tuple[float, ...] = ()
-            self.operation: Op | None = None
+            self.parents = ()
+            self.local_grads = ()
+            self.operation = None
 
     # ------------------------------------------------------------- reading
 
@@ -93,6 +129,24 @@ class Value:
     def _prev(self) -> set[Value]:
         """micrograd's name: the set of distinct parents."""
         return set(self.parents)
+
+    @property
+    def grad(self) -> float:
+        """∂root/∂self after a backward pass; 0.0 before (see ``grad_computed``)."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: float | None) -> None:
+        if value is None:
+            self._grad, self._grad_computed = 0.0, False
+        else:
+            self._grad = value if type(value) is float else _check_grad(value, self)
+            self._grad_computed = True
+
+    @property
+    def grad_computed(self) -> bool:
+        """True once a backward pass has reached this node or its ``grad`` was assigned."""
+        return self._grad_computed
 
     @property
     def is_leaf(self) -> bool:
@@ -113,8 +167,10 @@ class Value:
     def __copy__(self) -> Value:
         """A new node with this one's numbers, label and (the same) parents."""
         copy = type(self).__new__(type(self))
-        copy.data, copy.grad, copy.label = self.data, self.grad, self.label
+        copy.data, copy.label = self.data, self.label
+        copy._grad, copy._grad_computed = self._grad, self._grad_computed
         copy.parents, copy.local_grads, copy.operation = self.parents, self.local_grads, self.operation
+        copy._closure = None  # a user's closure reads the original's grad: the copy uses its local_grads
         if getattr(self, "__dict__", None):
             copy.__dict__.update(self.__dict__)
         return copy
@@ -234,11 +290,37 @@ class Value:
 
         backward(self, grad)
 
-    def _backward(self) -> None:
-        """micrograd's one-node step: push this node's grad into its parents."""
-        grad = 0.0 if self.grad is None else self.grad
+    @property
+    def _backward(self) -> Callable[[], None]:
+        """micrograd's one-node step: push this node's grad into its parents' grads.
+
+        Reading it gives the closure a user assigned, or else the step the op table
+        defines, Δ(parent) += ∂self/∂parent · Δ(self) for each edge.
+
+        Assigning a closure (micrograd's way of adding an op) makes ``backward()`` call
+        it for this node, and reads the node's ``local_grads`` from it at once: with
+        ``self.grad = 1`` and the parents' grads at 0, what the closure adds to each
+        parent's grad is ∂self/∂parent (a parent listed twice gets it all on its first
+        edge). This is exact for the closures micrograd users write, which add
+        ``local · out.grad`` to each parent. A closure that is not linear in
+        ``out.grad``, that sets instead of adding, or that reads state other than the
+        nodes' ``data`` and ``grad`` is the user's responsibility: its ``local_grads``
+        (shown by diagrams, ``paths``, ``path_sum``, ``backward_steps``) are then only
+        what it did at that moment.
+        """
+        return self._closure if self._closure is not None else self._push_grad
+
+    @_backward.setter
+    def _backward(self, closure: Callable[[], None]) -> None:
+        if not callable(closure):
+            raise TypeError(f"{_name(self)}._backward must be a function, got {type(closure).__name__}")
+        self.local_grads = _read_local_grads(self, closure)
+        self._closure = closure
+
+    def _push_grad(self) -> None:
+        grad = self._grad
         for parent, local in zip(self.parents, self.local_grads):
-            parent.grad = (parent.grad or 0.0) + local * grad
+            parent.grad = parent._grad + local * grad
 
 
 class Constant(Value):
@@ -249,11 +331,13 @@ class Constant(Value):
     def __init__(self, data: Number) -> None:
         number = _check_number(data, "a constant operand")
         self.data = number
-        self.grad = None
+        self._grad = 0.0
+        self._grad_computed = False
         self.label = f"{number:g}"
         self.parents = ()
         self.local_grads = ()
         self.operation = None
+        self._closure = None
 
 
 def _describe(node: Value) -> str:
@@ -333,22 +417,68 @@ def apply(op: Op, *operands: Operand) -> Value:
             )
     node = Value.__new__(Value)
     node.data = data
-    node.grad = None
+    node._grad = 0.0
+    node._grad_computed = False
     node.label = ""
     node.parents = parents
     node.local_grads = local_grads
     node.operation = op
+    node._closure = None
     return node
 
 
 _MICROGRAD_SYMBOLS = {"+": "add", "*": "mul", "ReLU": "relu", "-": "sub", "/": "div"}
 
 
-def _op_from_symbol(symbol: str) -> Op:
+def _table_op(symbol: str, arity: int) -> Op | None:
+    """The table's op for micrograd's ``_op`` string with ``arity`` operands, if it has one."""
+    if not isinstance(symbol, str):
+        raise TypeError(f"Value(..., _op=...): the op must be a str, got {type(symbol).__name__}")
     if symbol.startswith("**"):
-        return ops.power(float(symbol[2:]))
-    name = _MICROGRAD_SYMBOLS.get(symbol, symbol)
-    if name not in ops.OPS:
-        known = ", ".join(sorted(ops.OPS))
-        raise ValueError(f"Value(..., _op={symbol!r}): unknown op; known ops: {known}, '**n'")
-    return ops.OPS[name]
+        try:
+            op = ops.power(float(symbol[2:]))
+        except ValueError:
+            return None
+    else:
+        op = ops.OPS.get(_MICROGRAD_SYMBOLS.get(symbol, symbol))
+    return op if op is not None and op.arity in (None, arity) else None
+
+
+def _name(node: Value) -> str:
+    return f"Value {node.label!r}" if node.label else f"Value({node.data:g})"
+
+
+def _check_grad(value: object, node: Value) -> float:
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise TypeError(f"{_name(node)}.grad needs a real number, got {type(value).__name__} {value!r}")
+    return float(value)
+
+
+def _read_local_grads(node: Value, closure: Callable[[], None]) -> tuple[float, ...]:
+    """What ``closure`` adds to each parent's grad when ``node.grad`` is 1: ∂node/∂parent.
+
+    Every grad it touches is put back as it was, so assigning a closure changes nothing
+    but ``node.local_grads``.
+    """
+    distinct = list(dict.fromkeys(node.parents))
+    saved = [(n._grad, n._grad_computed) for n in (node, *distinct)]
+    try:
+        for parent in distinct:
+            parent._grad = 0.0
+        node._grad = 1.0
+        try:
+            closure()
+        except Exception as error:
+            raise ValueError(
+                f"{_name(node)}._backward: running the closure once (with its grad at 1) to read its "
+                f"local derivatives failed: {type(error).__name__}: {error}"
+            ) from error
+        pushed = {parent: parent._grad for parent in distinct}
+    finally:
+        for n, (grad, computed) in zip((node, *distinct), saved):
+            n._grad, n._grad_computed = grad, computed
+    local_grads = []
+    for parent in node.parents:
+        local = pushed.pop(parent, 0.0)  # a parent listed twice: the first edge carries it all
+        local_grads.append(_check_grad(local, node) if type(local) is not float else local)
+    return tuple(local_grads)

@@ -147,7 +147,7 @@ class CompiledModel:
             for index in others.tolist():  # a shared leaf that is not a parameter accumulates
                 leaf = self.graph.shared[index]
                 total = float(grads[index])
-                leaf.grad = total if leaf.grad is None else leaf.grad + total
+                leaf.grad += total
             return penalty, data, ours
         optimizer.zero_grad()
         penalty = 0.0
@@ -159,10 +159,10 @@ class CompiledModel:
             np.add.at(grads, position[inside], 2.0 * l2 * values[inside])
             for index in outside.tolist():  # parameters the graph does not use
                 p = self.parameters[index]
-                p.grad = (p.grad or 0.0) + 2.0 * l2 * p.data
+                p.grad += 2.0 * l2 * p.data
             penalty = l2 * float(np.dot(values, values))
         for leaf, total in zip(self.graph.shared, grads.tolist()):
-            leaf.grad = total if leaf.grad is None else leaf.grad + total
+            leaf.grad += total
         return penalty, None, None
 
     def _optimizes_the_model(self, optimizer: Optimizer) -> bool:

@@ -55,7 +55,7 @@ def _checked_decay(weight_decay: float, who: str) -> float:
     return float(weight_decay)
 
 
-_DATA, _GRAD = attrgetter("data"), attrgetter("grad")
+_DATA, _GRAD, _REACHED = attrgetter("data"), attrgetter("grad"), attrgetter("grad_computed")
 
 
 class Optimizer:
@@ -140,11 +140,11 @@ class Optimizer:
             p.grad = 0.0
 
     def step(self) -> None:
-        """Update every parameter that has a grad, then count the step."""
+        """Update every parameter a backward pass reached (or whose grad was set), then count the step."""
         lr = self.current_lr
         state = self.state
         for p in self.parameters:
-            if p.grad is not None:
+            if p.grad_computed:
                 p.data -= lr * self.direction(p, p.grad, state.setdefault(p, {}))
         self.steps += 1
 
@@ -161,21 +161,23 @@ class Optimizer:
         arrays = self._state_arrays()
         if data is None or grads is None:
             data = np.fromiter(map(_DATA, parameters), float, len(parameters))
-            listed = list(map(_GRAD, parameters))
-            if None in listed:  # parameters no backward reached keep their value and state
-                self._step_some(data, listed, lr, arrays)
+            reached = list(map(_REACHED, parameters))
+            if not all(reached):  # parameters no backward reached keep their value and state
+                self._step_some(data, list(map(_GRAD, parameters)), reached, lr, arrays)
                 return
-            grads = np.array(listed, dtype=float)
+            grads = np.fromiter(map(_GRAD, parameters), float, len(parameters))
         data = data - lr * self.directions(data, grads, arrays)
         self._stepped[:] = True
         for p, value in zip(parameters, data.tolist()):
             p.data = value
         self.steps += 1
 
-    def _step_some(self, data: np.ndarray, grads: list, lr: float, arrays: dict[str, np.ndarray]) -> None:
-        """``step_vectorised`` when some grads are ``None``: only the others move."""
-        chosen = np.array([g is not None for g in grads])
-        grad = np.array([g for g in grads if g is not None], dtype=float)
+    def _step_some(
+        self, data: np.ndarray, grads: list, reached: list[bool], lr: float, arrays: dict[str, np.ndarray]
+    ) -> None:
+        """``step_vectorised`` when a backward pass reached only some parameters: only those move."""
+        chosen = np.array(reached)
+        grad = np.array([g for g, r in zip(grads, reached) if r], dtype=float)
         state = {key: array[chosen] for key, array in arrays.items()}
         data[chosen] = data[chosen] - lr * self.directions(data[chosen], grad, state)
         for key, array in arrays.items():

@@ -278,7 +278,7 @@ def build_model(
             kind=node_kind(value, chosen),
             label=value.label,
             data=value.data,
-            grad=value.grad,
+            grad=value.grad if value.grad_computed else None,
             op_name=value.op,
             op_symbol=value.operation.symbol if value.operation is not None else "",
             is_root=value is root,
@@ -294,7 +294,7 @@ def build_model(
             index=index,
             local_grad=local,
             formula=edge_formula(child, index),
-            contribution=None if child.grad is None else local * child.grad,
+            contribution=local * child.grad if child.grad_computed else None,
         )
         for child in order
         for index, (parent, local) in enumerate(zip(child.parents, child.local_grads))

@@ -64,9 +64,15 @@ def shape_of(model, bias: bool | None = None) -> NetworkShape:
     sizes = (len(layers[0].neurons[0].w), *(len(layer.neurons) for layer in layers))
     has_bias = layers[0].neurons[0].b is not None
     weights = tuple(tuple(tuple(w.data for w in n.w) for n in layer.neurons) for layer in layers)
-    grads = tuple(tuple(tuple(w.grad for w in n.w) for n in layer.neurons) for layer in layers)
+    grads = tuple(
+        tuple(tuple(w.grad if w.grad_computed else None for w in n.w) for n in layer.neurons)
+        for layer in layers
+    )
     biases = tuple(tuple(None if n.b is None else n.b.data for n in layer.neurons) for layer in layers)
-    bias_grads = tuple(tuple(None if n.b is None else n.b.grad for n in layer.neurons) for layer in layers)
+    bias_grads = tuple(
+        tuple(n.b.grad if n.b is not None and n.b.grad_computed else None for n in layer.neurons)
+        for layer in layers
+    )
     if all(g is None for layer in grads for n in layer for g in n):
         grads = bias_grads = None
     return NetworkShape(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import math
 import pickle
 import random
 
@@ -47,6 +48,26 @@ def test_deepcopy_keeps_the_wiring_and_shares_nothing():
     assert b.parents[0] is b.parents[1]  # a*a still has both edges to one node
     b.parents[0].data = 9.0
     assert a.data == 1.5
+
+
+def test_deepcopy_keeps_not_computed_and_backpropagates_a_user_op_on_its_own_nodes():
+    x = Value(0.5, "x")
+    cubed = Value(0.125, (x,), "cube")
+
+    def _backward():
+        x.grad += 3 * x.data**2 * cubed.grad
+
+    cubed._backward = _backward
+    out = cubed.tanh()
+    copied = copy.deepcopy(out)
+    copied_x = copied.parents[0].parents[0]
+    assert (copied.grad, copied.grad_computed, copied_x.grad_computed) == (0.0, False, False)
+    assert copy.copy(out).grad_computed is False
+    copied.backward()
+    assert copied_x.grad == pytest.approx(0.75 * (1 - math.tanh(0.125) ** 2))
+    assert (x.grad, x.grad_computed) == (0.0, False)  # the original closure was not run on the copy
+    out.backward()
+    assert x.grad == copied_x.grad
 
 
 def test_deepcopy_of_a_list_keeps_nodes_shared_between_its_items():

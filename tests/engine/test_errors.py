@@ -67,13 +67,29 @@ def test_cross_entropy_target_out_of_range():
         cross_entropy([Value(1.0), Value(2.0), Value(3.0)], [0, 1, 1])
 
 
-def test_unknown_micrograd_op_symbol():
-    with pytest.raises(ValueError, match="unknown op"):
-        Value(1.0, (Value(1.0),), "frobnicate")
+def test_a_closure_that_fails_when_assigned_is_named():
+    x = Value(1.0, "x")
+    out = Value(2.0, (x,), "twice")
+
+    def _backward():
+        x.grad += undefined_factor * out.grad  # noqa: F821 (the user's bug)
+
+    with pytest.raises(ValueError, match=r"Value\(2\)\._backward: running the closure .* NameError"):
+        out._backward = _backward
+    assert (x.grad, x.grad_computed, out.local_grads) == (0.0, False, (0.0,))
+
+
+def test_micrograd_children_must_be_values_and_the_op_a_string():
+    with pytest.raises(TypeError, match="child 1 is a float, not a Value"):
+        Value(1.0, (Value(1.0), 2.0), "+")
+    with pytest.raises(TypeError, match="the op must be a str, got int"):
+        Value(1.0, (Value(1.0),), 3)
+    with pytest.raises(TypeError, match="must be a function, got float"):
+        Value(1.0, (Value(1.0),), "f")._backward = 1.0
 
 
 def test_a_failed_op_leaves_its_operands_untouched():
     q = Value(-1.0, "q")
     with pytest.raises(DomainError):
         q.log()
-    assert (q.data, q.grad, q.parents) == (-1.0, None, ())
+    assert (q.data, q.grad, q.grad_computed, q.parents) == (-1.0, 0.0, False, ())

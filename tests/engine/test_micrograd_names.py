@@ -44,5 +44,5 @@ def test_manual_backward_one_node_at_a_time_like_the_lecture_notebook():
 
 
 def test_repr_shows_data_and_grad():
-    assert repr(Value(1.5)) == "Value(data=1.5, grad=None)"
-    assert repr(Value(1.5, "w")) == "Value('w', data=1.5, grad=None)"
+    assert repr(Value(1.5)) == "Value(data=1.5, grad=0.0)"
+    assert repr(Value(1.5, "w")) == "Value('w', data=1.5, grad=0.0)"

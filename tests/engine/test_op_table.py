@@ -72,7 +72,7 @@ def test_op_has_formula_text_for_each_operand(case):
 def test_local_grads_are_stored_in_the_forward_pass():
     x, w = Value(2.0, "x"), Value(-3.0, "w")
     y = (x * w).tanh()
-    assert y.grad is None and x.grad is None  # nothing computed yet
+    assert not y.grad_computed and not x.grad_computed  # nothing computed yet
     product = y.parents[0]
     assert product.local_grads == (-3.0, 2.0)
     assert y.local_grads[0] == pytest.approx(1 - math.tanh(-6.0) ** 2)

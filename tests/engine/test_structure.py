@@ -84,14 +84,26 @@ def test_backward_with_a_seed():
     assert x.grad == pytest.approx(0.5 * math.exp(2.0))
 
 
-def test_grads_are_none_until_backward_reaches_a_node():
+def test_grads_are_zero_and_not_computed_until_backward_reaches_a_node():
     x = Value(1.0, "x")
     y = x.tanh()
     unrelated = Value(4.0) * x
-    assert y.grad is None and x.grad is None
+    assert (y.grad, x.grad) == (0.0, 0.0)
+    assert not y.grad_computed and not x.grad_computed
     y.backward()
-    assert unrelated.grad is None
-    assert x.grad is not None
+    assert (unrelated.grad, unrelated.grad_computed) == (0.0, False)
+    assert x.grad_computed and y.grad_computed
+    assert x.grad == pytest.approx(1 - math.tanh(1.0) ** 2)
+
+
+def test_assigning_a_grad_marks_it_computed_and_none_forgets_it():
+    x = Value(1.0, "x")
+    x.grad = 2
+    assert (x.grad, type(x.grad), x.grad_computed) == (2.0, float, True)
+    x.grad = None
+    assert (x.grad, x.grad_computed) == (0.0, False)
+    with pytest.raises(TypeError, match=r"Value 'x'\.grad needs a real number, got str"):
+        x.grad = "1"
 
 
 def test_million_deep_chain_builds_backpropagates_and_is_freed():

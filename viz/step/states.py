@@ -25,7 +25,7 @@ def resting(graph: StepGraph, digits: int, *, data: bool = True, grads: bool = F
         known = data or node.is_leaf
         nodes[graph.ids[node]] = NodeChange(
             data=number(node.data, digits) if known else UNKNOWN,
-            grad=number(node.grad, digits) if grads and node.grad is not None else NOT_YET,
+            grad=number(node.grad, digits) if grads and node.grad_computed else NOT_YET,
             state=("final" if grads else "computed") if known else "pending",
         )
     edges = {

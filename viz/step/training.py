@@ -194,7 +194,7 @@ def training_stepper(
 
     def record(step_record) -> None:
         before.append([p.data for p in parameters])
-        batch_grads.append([0.0 if p.grad is None else p.grad for p in parameters])
+        batch_grads.append([p.grad for p in parameters])
         records.append(step_record)
 
     fit(model, X, y, loss=loss, callback=record, progress=False, **fit_options)

@@ -236,7 +236,7 @@ class Bug:
 def _right_grads(root: Value) -> tuple[tuple[Value, ...], tuple[float, ...]]:
     """The engine's own backward from zeroed grads; every node's grad is put back afterwards."""
     order = topological_order(root)
-    saved = [node.grad for node in order]
+    saved = [node.grad if node.grad_computed else None for node in order]  # None: not computed
     for node in order:
         node.grad = None
     backward(root)

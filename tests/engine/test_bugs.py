@@ -134,6 +134,13 @@ def test_reports_leave_the_graph_grads_as_they_were():
     assert (x.grad, w.grad, out.grad) == before
 
 
+def test_reports_on_a_fresh_graph_leave_its_grads_not_computed():
+    x, w = Value(2.0, "x"), Value(-3.0, "w")
+    out = x * w + x
+    run_bugs(out)
+    assert [(n.grad, n.grad_computed) for n in (x, w, out)] == [(0.0, False)] * 3
+
+
 def test_unknown_bug_names_the_known_ones():
     with pytest.raises(ValueError, match="unknown bug 'nope'; bugs: assign, breadth_first"):
         run_bug("nope", Value(1.0))

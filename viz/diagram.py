@@ -13,6 +13,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import graphviz
+
 from pathgrad.engine.files import write_atomically
 
 from .notebook import image_bundle, png_dpi, quantized_png
@@ -50,6 +52,7 @@ _TIMEOUT_SECONDS = 120
 _CELL_OPEN = re.compile(r'<g id="a_([A-Za-z0-9_&#;-]+)"><a xlink:href="#" xlink:title="([^"]*)">')
 _ID = re.compile(r' id="([^"]*)"')
 _CELL_CLOSE = re.compile(r"</a>\n</g>")
+_OPENING = re.compile(r"digraph (\w+) \{")
 
 
 class GraphvizNotFoundError(RuntimeError):
@@ -74,21 +77,14 @@ class Diagram:
         source: DOT text.
         engine: ``"dot"`` for layered graphs, ``"neato"`` for figures with fixed positions.
         engine_args: extra command-line arguments for the engine (``["-n2"]``).
-        format: what ``render()`` writes when not told otherwise (graphviz.Digraph's
-            ``format``; micrograd's ``draw_dot(root, format="png")`` sets it).
     """
 
-    def __init__(
-        self, source: str, engine: str = "dot", engine_args: tuple[str, ...] = (), format: str = "svg"
-    ) -> None:
+    def __init__(self, source: str, engine: str = "dot", engine_args: tuple[str, ...] = ()) -> None:
         if engine not in ("dot", "neato"):
             raise ValueError(f"unknown Graphviz engine {engine!r}; engines: dot, neato")
-        if f".{format}" not in FORMATS:
-            raise ValueError(f"unknown format {format!r}; formats: svg, png, pdf, dot")
         self._source = source
         self.engine = engine
         self.engine_args = tuple(engine_args)
-        self.format = format
         self._natural = False
 
     @property
@@ -152,17 +148,33 @@ class Diagram:
         write_atomically(target, content)
         return target
 
-    def render(self, filename: str = "graph", format: str | None = None) -> str:
-        """graphviz.Digraph's ``render`` for lecture notebooks: writes ``filename.format``.
+    def digraph(self, format: str = "svg") -> graphviz.Digraph:
+        """The same DOT as a ``graphviz.Digraph`` (what micrograd's ``draw_dot`` returns).
 
-        ``format`` defaults to the diagram's own (``draw_dot(root, format="png").render("gout")``
-        writes ``gout.png``, as micrograd's lecture code expects).
+        Its ``source`` holds this diagram's statements unchanged, so ``.render()``,
+        ``.pipe()``, ``.attr()``, ``.node()``, ``.edge()`` and Jupyter's display work on
+        pathgrad's labels. Graphviz draws it without ``svg()``'s tidying of cell ids.
+
+        Raises:
+            ValueError: the diagram needs command-line arguments (``neato -n2`` for pinned
+                positions) that a ``graphviz.Digraph`` cannot pass; use ``save`` instead.
         """
-        return str(self.save(f"{filename}.{format or self.format}"))
+        if self.engine_args:
+            raise ValueError(
+                f"this diagram needs '{self.engine} {' '.join(self.engine_args)}', which a graphviz.Digraph "
+                "cannot run; use .save(path) or .svg()"
+            )
+        opening, *statements, closing = self._source.rstrip("\n").split("\n")
+        match = _OPENING.fullmatch(opening)
+        if match is None or closing != "}":
+            raise ValueError(f"not a digraph of one statement per line: {opening!r} ... {closing!r}")
+        graph = graphviz.Digraph(name=match.group(1), format=format, engine=self.engine)
+        graph.body.extend(f"{statement}\n" for statement in statements)
+        return graph
 
     def natural_size(self) -> Diagram:
         """This diagram shown at its natural size in Jupyter (by default it is scaled to fit the output)."""
-        diagram = Diagram(self._source, self.engine, self.engine_args, self.format)
+        diagram = Diagram(self._source, self.engine, self.engine_args)
         diagram._natural = True
         return diagram
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import graphviz
+
 from pathgrad.engine import Value
 
 from .diagram import Diagram
@@ -68,11 +70,22 @@ def draw(
     return Diagram(graph_dot(model, options, marked_sets(model, highlight)))
 
 
-def draw_dot(root: Value, format: str = "svg", rankdir: str = "LR") -> Diagram:
-    """micrograd's ``draw_dot(root, format, rankdir)``: ``draw(root, rankdir=rankdir)`` whose
-    ``render(filename)`` writes ``filename.<format>``, as micrograd's graphviz object does."""
-    if format not in ("svg", "png", "pdf"):
-        raise ValueError(f"draw_dot: unknown format {format!r}; formats: svg, png, pdf")
-    diagram = draw(root, rankdir=rankdir)
-    diagram.format = format
-    return diagram
+def draw_dot(root: Value, format: str = "svg", rankdir: str = "LR", **options) -> graphviz.Digraph:
+    """micrograd's ``draw_dot(root, format, rankdir)``: a ``graphviz.Digraph`` of ``draw``'s diagram.
+
+    ``draw(root, rankdir=rankdir, **options)`` writes the DOT; the ``graphviz.Digraph``
+    carries it, so what micrograd users call on theirs works on pathgrad's labels:
+    ``dot.render("gout", view=False)`` writes ``gout`` and ``gout.<format>``, ``dot.pipe()``
+    gives the rendered bytes, ``dot.source`` the DOT, ``dot.attr/node/edge`` add
+    statements, and Jupyter shows it inline.
+
+    Args:
+        root: the output node.
+        format: what ``render`` and ``pipe`` produce: ``"svg"`` (default), ``"png"``,
+            ``"pdf"`` or another format Graphviz knows.
+        rankdir: ``"LR"`` (default), ``"TB"``, ``"RL"`` or ``"BT"``.
+        **options: any other argument of ``draw`` (``fields``, ``highlight``, ``theme`` ...).
+    """
+    if format not in graphviz.FORMATS:
+        raise ValueError(f"draw_dot: unknown format {format!r}; formats include svg, png, pdf")
+    return draw(root, rankdir=rankdir, **options).digraph(format)

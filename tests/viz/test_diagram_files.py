@@ -50,17 +50,6 @@ def test_jupyter_gets_svg():
     assert bundle["image/svg+xml"].lstrip().startswith("<?xml")
 
 
-def test_micrograd_draw_dot_name_still_works(tmp_path: Path):
-    from pathgrad.viz import draw_dot
-
-    diagram = draw_dot(small(), format="svg", rankdir="TB")
-    assert diagram.render(str(tmp_path / "graph")).endswith("graph.svg")
-    assert (tmp_path / "graph.svg").exists()
-    # micrograd's lecture: draw_dot(root, format="png").render("gout") writes gout.png
-    written = draw_dot(small(), format="png").render(str(tmp_path / "gout"))
-    assert written.endswith("gout.png") and Path(written).read_bytes()[:4] == b"\x89PNG"
-
-
 def test_without_dot_the_error_says_how_to_install_it(monkeypatch, tmp_path: Path):
     monkeypatch.setenv("PATH", str(tmp_path))  # an empty folder: no dot
     diagram = draw(small())

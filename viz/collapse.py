@@ -30,7 +30,7 @@ from .graph_view import edge_line, largest_contribution, node_lines
 from .ids import edge_id, field_id, slug
 from .model import GroupView, build_model, check_size
 from .options import Options
-from .text import pad, subscript, superscript
+from .text import pad, shorten, subscript, superscript
 
 __all__ = ["collapsed_dot", "layers_of", "LARGEST_GRAPH", "MATRIX_LIMIT"]
 
@@ -93,7 +93,10 @@ class _View:
         view = self.model.node(node)
         value = view.data if field == "data" else view.grad
         colour = self.theme.sign_colour(value) if field == "grad" else None
-        return cell(self.number(value), cell_id=field_id(node, field), tooltip=what, colour=colour)
+        # a layer box has up to 4 × ROW_LIMIT of these: one line each keeps it within Graphviz's limit
+        return cell(
+            self.number(value), cell_id=field_id(node, field), tooltip=shorten(what, lines=1), colour=colour
+        )
 
     def caption(self, text: str) -> str:
         return cell(text, colour=self.theme.neutral, size=self.theme.small_size, align="RIGHT")

@@ -1,20 +1,21 @@
 """Small pieces of DOT syntax shared by every view: quoted attributes, the graph header, cells.
 
 Attribute values are quoted with ``"`` and ``\\`` escaped; user text only ever enters
-through HTML-like labels built with ``viz.text.html_text``.
+through HTML-like labels and their tooltips, built with ``viz.text.html_text`` and
+``viz.text.attribute_text`` (the rules that make any text show as written are there).
 """
 
 from __future__ import annotations
 
-from .text import attribute_text, html_text
+from .text import attribute_text, html_text, shown_text
 from .theme import Theme
 
 __all__ = ["attributes", "header", "cell", "quote"]
 
 
 def quote(value: object) -> str:
-    """A DOT double-quoted string."""
-    text = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    r"""A DOT double-quoted string: ``"`` escaped and ``\`` doubled (Graphviz reads ``\\`` as ``\``)."""
+    text = shown_text(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
     return f'"{text}"'
 
 

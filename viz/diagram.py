@@ -1,8 +1,12 @@
 """``Diagram``: DOT text plus its renderings by Graphviz (SVG, PNG, PDF), saved atomically.
 
 ``.source`` never needs Graphviz; everything else runs the ``dot`` (or ``neato``)
-program and, when it is missing, raises ``GraphvizNotFoundError`` with the command that
-installs it.
+program through ``run_graphviz``, the one place the project starts Graphviz (the
+step-through's layout uses it too). When the program is missing it raises
+``GraphvizNotFoundError`` with the command that installs it; a graph large enough to take
+a while is announced up front by a ``SlowDrawingWarning`` (its size, the expected time,
+the collapsed views), and a layout that passes the time limit raises
+``GraphvizTimeoutError`` suggesting ``collapse=``.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import os
 import re
 import shutil
 import subprocess
+from collections.abc import Sequence
 from pathlib import Path
 
 import graphviz
@@ -18,11 +23,18 @@ import graphviz
 from pathgrad.engine.files import write_atomically
 
 from .notebook import image_bundle, png_dpi, quantized_png
+from .warn import warn
 
 __all__ = [
     "Diagram",
     "GraphvizNotFoundError",
     "GraphvizError",
+    "GraphvizTimeoutError",
+    "SlowDrawingWarning",
+    "run_graphviz",
+    "expected_seconds",
+    "TIMEOUT_SECONDS",
+    "COLLAPSE_HINT",
     "FORMATS",
     "INSTALL_HELP",
 ]
@@ -45,7 +57,13 @@ INSTALL_HELP = (
 PNG_DPI = 144
 """Pixels per inch of PNG output: twice the SVG's 72, sharp on a projector."""
 
-_TIMEOUT_SECONDS = 120
+TIMEOUT_SECONDS = 60.0
+"""How long a layout may take before ``GraphvizTimeoutError`` (``Diagram.timeout`` changes it)."""
+
+SLOW_SECONDS = 5.0
+"""A layout expected to take longer than this is announced with a ``SlowDrawingWarning``."""
+
+COLLAPSE_HINT = "draw(root, collapse='neuron') or collapse='layer' draws one box per neuron or layer"
 
 # Graphviz wraps an HTML-label cell that has ID + HREF + TOOLTIP in <g id="a_ID"><a ...>.
 # ``svg()`` turns that into <g id="ID"><title>TOOLTIP</title> ... </g> (no link to click).
@@ -70,6 +88,89 @@ class GraphvizError(RuntimeError):
     """Graphviz ran but failed."""
 
 
+class GraphvizTimeoutError(GraphvizError):
+    """Graphviz did not finish the layout within the time limit."""
+
+
+class SlowDrawingWarning(UserWarning):
+    """The layout about to run will take a while (said before it starts)."""
+
+
+_EDGE = re.compile(r" -> ")
+_NODE = re.compile(r'^\s*"[^"]*(?<!-op)" \[', re.MULTILINE)  # a box, not an op circle (viz.ids)
+_NEURON = re.compile(r"^\s*subgraph cluster_", re.MULTILINE)
+
+
+def expected_seconds(edges: int) -> float:
+    """About how long ``dot`` takes for a graph of ``edges`` edges: 2 s · (edges / 1000)².
+
+    Measured on networks drawn node by node, where shared weights make edges cross: 500
+    edges took 0.8 s, 1,000 took 1.9 s, 2,000 took 7.6 s (growing with the square); a
+    plain chain of layers is faster, so this errs on the long side.
+    """
+    return 2.0 * (edges / 1000) ** 2
+
+
+def run_graphviz(
+    source: str,
+    program: str = "dot",
+    arguments: Sequence[str] = (),
+    *,
+    timeout: float = TIMEOUT_SECONDS,
+    hint: str = COLLAPSE_HINT,
+    more_time: str = "",
+) -> bytes:
+    """Graphviz's ``program`` run on the DOT ``source`` with ``arguments`` (``["-Tsvg"]``); its output.
+
+    Args:
+        source: DOT text.
+        program: ``"dot"`` or ``"neato"``.
+        arguments: command-line arguments (the output format among them).
+        timeout: seconds before ``GraphvizTimeoutError``.
+        hint: what the slow-drawing warning and the timeout error suggest instead.
+        more_time: how to allow more time, with ``{seconds}`` for a longer limit
+            (``"diagram.timeout = {seconds}"``).
+
+    Raises:
+        GraphvizNotFoundError: the program is not installed.
+        GraphvizTimeoutError: the layout took longer than ``timeout``.
+        GraphvizError: the program failed, with its own message.
+    """
+    path = shutil.which(program)
+    if path is None:
+        raise GraphvizNotFoundError(INSTALL_HELP.format(program=program))
+    edges = len(_EDGE.findall(source))
+    size = f"{len(_NODE.findall(source)):,} nodes and {edges:,} edges"
+    neurons = len(_NEURON.findall(source))
+    if neurons:
+        hint = f"{hint} ({neurons} neurons)"
+    expected = expected_seconds(edges)
+    if expected > SLOW_SECONDS:
+        warn(
+            f"laying out {size} with {program} takes about {expected:.0f} s (time limit {timeout:g} s); "
+            f"{hint} in a fraction of that",
+            SlowDrawingWarning,
+        )
+    try:
+        result = subprocess.run(
+            [path, *arguments],
+            input=source.encode("utf-8"),
+            capture_output=True,
+            timeout=timeout,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        longer = f", or allow more time: {more_time.format(seconds=f'{max(2 * timeout, 2 * expected):.0f}')}"
+        raise GraphvizTimeoutError(
+            f"{program} did not finish laying out {size} within the time limit of {timeout:g} s; "
+            f"{hint}{longer if more_time else ''}"
+        ) from None
+    if result.returncode != 0 or not result.stdout:
+        message = result.stderr.decode("utf-8", "replace").strip() or "no output"
+        raise GraphvizError(f"{program} failed (exit code {result.returncode}) on {size}: {message}")
+    return result.stdout
+
+
 class Diagram:
     """A diagram: DOT ``source`` and the Graphviz program that lays it out.
 
@@ -77,15 +178,24 @@ class Diagram:
         source: DOT text.
         engine: ``"dot"`` for layered graphs, ``"neato"`` for figures with fixed positions.
         engine_args: extra command-line arguments for the engine (``["-n2"]``).
+        timeout: seconds a rendering may take before ``GraphvizTimeoutError``
+            (an attribute: ``diagram.timeout = 300`` allows more).
     """
 
-    def __init__(self, source: str, engine: str = "dot", engine_args: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        source: str,
+        engine: str = "dot",
+        engine_args: tuple[str, ...] = (),
+        timeout: float = TIMEOUT_SECONDS,
+    ) -> None:
         if engine not in ("dot", "neato"):
             raise ValueError(f"unknown Graphviz engine {engine!r}; engines: dot, neato")
         self._source = source
         self.engine = engine
         self.engine_args = tuple(engine_args)
         self._natural = False
+        self.timeout = timeout
 
     @property
     def source(self) -> str:
@@ -106,23 +216,16 @@ class Diagram:
             return self._source.encode("utf-8")
         if format not in ("svg", "png", "pdf"):
             raise ValueError(f"unknown format {format!r}; formats: svg, png, pdf, dot")
-        program = shutil.which(self.engine)
-        if program is None:
-            raise GraphvizNotFoundError(INSTALL_HELP.format(program=self.engine))
-        command = [program, *self.engine_args, f"-T{format}"]
+        arguments = [*self.engine_args, f"-T{format}"]
         if format == "png":
-            command.append(f"-Gdpi={dpi:g}")
-        result = subprocess.run(
-            command,
-            input=self._source.encode("utf-8"),
-            capture_output=True,
-            timeout=_TIMEOUT_SECONDS,
-            check=False,
+            arguments.append(f"-Gdpi={dpi:g}")
+        return run_graphviz(
+            self._source,
+            self.engine,
+            arguments,
+            timeout=self.timeout,
+            more_time="diagram.timeout = {seconds}",
         )
-        if result.returncode != 0 or not result.stdout:
-            message = result.stderr.decode("utf-8", "replace").strip()
-            raise GraphvizError(f"{self.engine} failed (exit code {result.returncode}): {message}")
-        return result.stdout
 
     def svg(self) -> str:
         """The SVG text, with each data/grad/label cell as ``<g id="<node_id>-<field>">``."""

@@ -26,8 +26,9 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-import warnings
 from collections import deque
+
+from .warn import warn
 
 __all__ = [
     "NOT_COMPUTED",
@@ -107,10 +108,9 @@ def shown_text(text: object) -> str:
     _WARNED.append(text)
     names = ", ".join(dict.fromkeys(_describe(c) for c in found))
     excerpt = text if len(text) <= 40 else text[:39] + "…"
-    warnings.warn(
+    warn(
         f"the text {excerpt!r} holds {names}, which cannot be shown; it reads U+FFFD (\ufffd) instead",
         UnrepresentableTextWarning,
-        stacklevel=3,
     )
     return shown
 

@@ -18,10 +18,8 @@ from __future__ import annotations
 
 import html
 import math
-import shutil
-import subprocess
 
-from ..diagram import INSTALL_HELP, GraphvizError, GraphvizNotFoundError
+from ..diagram import GraphvizError, run_graphviz
 from ..ids import field_id
 from .views import Box, View
 
@@ -72,17 +70,8 @@ def _dot_source(
 
 
 def _run_dot(source: str) -> str:
-    program = shutil.which("dot")
-    if program is None:
-        raise GraphvizNotFoundError(INSTALL_HELP.format(program="dot"))
-    result = subprocess.run(
-        [program, "-Tplain-ext"], input=source.encode(), capture_output=True, timeout=120, check=False
-    )
-    if result.returncode != 0:
-        raise GraphvizError(
-            f"dot failed (exit code {result.returncode}): {result.stderr.decode(errors='replace').strip()}"
-        )
-    return result.stdout.decode()
+    hint = "step(root, view='neuron') steps through one box per neuron"
+    return run_graphviz(source, "dot", ["-Tplain-ext"], hint=hint).decode()
 
 
 def _parse_plain(text: str) -> tuple[float, float, dict[str, tuple], list[tuple]]:

@@ -51,7 +51,7 @@ _TOKEN = re.compile(
       | (?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
       | (?P<name>[A-Za-z_][A-Za-z0-9_]*)
       | (?P<op>\*\*|[-+*/(),=;])""",
-    re.VERBOSE,
+    re.VERBOSE | re.ASCII,  # digits are 0-9 only: "٣" is not a number here
 )
 
 
@@ -287,6 +287,8 @@ class _Parser:
     def constant(self, base: float, exponent: float, token: _Token) -> float:
         try:
             result = base**exponent
+        except OverflowError:
+            raise self.error(f"{base:g} ** {exponent:g} is too large for a float", token) from None
         except (ArithmeticError, ValueError) as error:
             raise self.error(f"{base:g} ** {exponent:g}: {error}", token) from None
         if isinstance(result, complex) or not math.isfinite(result):
@@ -307,10 +309,19 @@ def parse(text: str, at: Mapping[str, float] | None = None) -> Value:
 
     Raises:
         ExpressionError: text outside the grammar, unknown names or functions, too long
-            or too deep, or an op outside its domain — with the column.
+            or too deep, an op outside its domain, or a value in ``at`` that is not a
+            finite real number a float can hold — with the column.
+        TypeError: ``text`` is not a str, or ``at`` is not a mapping from str names.
     """
     if not isinstance(text, str):
         raise TypeError(f"parse needs the expression as a str, got {type(text).__name__}")
+    if at is not None and not isinstance(at, Mapping):
+        raise TypeError(f"parse: at= maps names to numbers (a dict), got {type(at).__name__}")
+    for name in at or {}:
+        if not isinstance(name, str):
+            raise TypeError(
+                f"parse: at= maps names (str) to numbers, got the key {name!r:.40} ({type(name).__name__})"
+            )
     if len(text) > MAX_LENGTH:
         raise ExpressionError(
             f"the expression is {len(text)} characters long; the limit is {MAX_LENGTH}", text, MAX_LENGTH + 1

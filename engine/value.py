@@ -33,8 +33,16 @@ __all__ = ["Value", "Constant", "apply", "check_operands"]
 def _check_number(data: object, where: str) -> float:
     if type(data) is not float:  # a plain float, the common case, skips the abstract-class test
         if isinstance(data, bool) or not isinstance(data, Real):
-            raise TypeError(f"{where} needs a real number, got {type(data).__name__} {data!r}")
-        data = float(data)
+            raise TypeError(f"{where} needs a real number, got {type(data).__name__} {data!r:.80}")
+        try:
+            data = float(data)
+        except OverflowError:  # an int or Fraction past 1.8e308
+            what = (
+                f"an int of about {data.bit_length() * 0.30103:.0f} digits"
+                if isinstance(data, int)
+                else f"a {type(data).__name__} too large for a float"
+            )
+            raise ValueError(f"{where} needs a number a float can hold (|x| < 1.8e308), got {what}") from None
     if not isfinite(data):
         raise ValueError(f"{where} needs a finite number, got {data!r}")
     return data
@@ -84,8 +92,10 @@ class Value:
         *,
         _children: Iterable[Value] = (),
     ) -> None:
-        if not isinstance(label, str):  # micrograd's positional form: Value(data, children, op)
+        if isinstance(label, (tuple, list, set)):  # micrograd's positional form: Value(data, children, op)
             label, _children = "", label
+        elif not isinstance(label, str):
+            raise TypeError(f"Value's label must be a str, got {type(label).__name__} {label!r:.80}")
         self.data = _check_number(data, f"Value {label!r}" if label else "Value")
         self._grad = 0.0
         self._grad_computed = False

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from .diagram import Diagram
 from .dot import attributes, quote
-from .text import format_number, html_text, subscript, superscript
+from .text import check_number_format, format_number, html_text, subscript, superscript
 from .theme import Theme, get_theme
 
 __all__ = ["draw_network", "NetworkShape", "shape_of", "layer_names"]
@@ -105,7 +105,7 @@ def draw_network(
     """
     shape = shape_of(model, bias)
     theme = get_theme(theme)
-    format_number(1.0, number_format)
+    check_number_format(number_format)
     if (weights or grads) and shape.weights is None:
         raise ValueError("draw_network: weights=/grads= need an nn.MLP, not just sizes")
     if grads and shape.grads is None:

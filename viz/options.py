@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .text import format_number
+from .text import check_number_format, format_number
 from .theme import Theme, get_theme
 
 __all__ = ["Options", "FIELD_NAMES", "DIRECTIONS", "COLLAPSE_MODES"]
@@ -60,7 +60,7 @@ class Options:
             raise ValueError(
                 f"rankdir: unknown direction {rankdir!r}; directions are {', '.join(DIRECTIONS)}"
             )
-        format_number(1.0, number_format)  # raises ValueError for a bad spec
+        check_number_format(number_format)
         if pad is not None and (isinstance(pad, bool) or not isinstance(pad, int) or not 0 <= pad <= 40):
             raise ValueError(f"pad: needs a whole number of characters from 0 to 40, got {pad!r}")
         return cls(fields, rankdir, number_format, get_theme(theme), pad, bool(groups))

@@ -27,6 +27,7 @@ import html
 import re
 import unicodedata
 from collections import deque
+from functools import lru_cache
 
 from .warn import warn
 
@@ -39,6 +40,7 @@ __all__ = [
     "shown_text",
     "shorten",
     "format_number",
+    "check_number_format",
     "html_text",
     "attribute_text",
     "pad",
@@ -107,7 +109,9 @@ def shown_text(text: object) -> str:
         return shown
     _WARNED.append(text)
     names = ", ".join(dict.fromkeys(_describe(c) for c in found))
-    excerpt = text if len(text) <= 40 else text[:39] + "…"
+    first = _UNREPRESENTABLE.search(text).start()
+    start, end = max(first - 20, 0), first + 20
+    excerpt = ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
     warn(
         f"the text {excerpt!r} holds {names}, which cannot be shown; it reads U+FFFD (\ufffd) instead",
         UnrepresentableTextWarning,
@@ -135,6 +139,40 @@ def shorten(text: str, width: int = LABEL_WIDTH, lines: int = LABEL_LINES) -> st
 
 
 _FIXED_POINT = re.compile(r"\.(\d+)f")
+_NONZERO_DIGIT = re.compile("[1-9]")
+_FLOAT_SPEC = re.compile(
+    r"(?:.?[<>=^])?[-+ ]?z?#?0?(?P<width>\d*)[,_]?(?:\.(?P<precision>\d+))?[eEfFgGn%]?", re.DOTALL | re.ASCII
+)
+MAX_WIDTH = 40
+"""Widest field and most decimals a number format may ask for (a float has 17 significant digits)."""
+
+
+@lru_cache(maxsize=64)
+def check_number_format(spec: str) -> str:
+    """``spec`` if it is a float format spec (``".4f"``, ``".3g"``, ``"+.2e"``), else ``ValueError``.
+
+    Width and precision are at most ``MAX_WIDTH``: ``".100000000f"`` would write a
+    hundred million digits per number.
+    """
+    if not isinstance(spec, str):
+        raise ValueError(
+            f"number format {spec!r:.40}: needs a format spec str such as '.4f', got {type(spec).__name__}"
+        )
+    shape = _FLOAT_SPEC.fullmatch(spec)
+    if shape is None:
+        raise ValueError(
+            f"number format {spec!r:.40} is not a valid format spec for a float; try '.4f', '.3g' or '.2e'"
+        )
+    for part in ("width", "precision"):
+        if shape.group(part) and int(shape.group(part)) > MAX_WIDTH:
+            raise ValueError(f"number format {spec!r:.40}: a {part} of at most {MAX_WIDTH}, please")
+    try:
+        format(-1.5, spec)
+    except (ValueError, TypeError) as error:
+        raise ValueError(
+            f"number format {spec!r:.40} is not a valid format spec for a float: {error}"
+        ) from None
+    return spec
 
 
 def format_number(value: float | None, spec: str = ".4f") -> str:
@@ -147,14 +185,12 @@ def format_number(value: float | None, spec: str = ".4f") -> str:
     """
     if value is None:
         return NOT_COMPUTED
+    check_number_format(spec)
     fixed = _FIXED_POINT.fullmatch(spec)
     if fixed and value != 0 and not (10.0 ** -int(fixed.group(1)) <= abs(value) < 1e6):
         spec = f".{fixed.group(1)}e"
-    try:
-        text = format(value + 0.0, spec)
-    except (ValueError, TypeError) as error:
-        raise ValueError(f"number format {spec!r} is not a valid format spec for a float: {error}") from None
-    if text.startswith("-") and float(text) == 0.0:
+    text = format(value + 0.0, spec)
+    if text.startswith("-") and not _NONZERO_DIGIT.search(text):  # -0.0000 reads 0.0000
         text = text[1:]
     return text.replace("-", MINUS)
 

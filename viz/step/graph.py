@@ -10,6 +10,7 @@ from pathgrad.engine import BackwardStep, Value, backward_steps, topological_ord
 
 from ..ids import edge_id
 from ..model import DEFAULT_MAX_NODES, EdgeView, GraphTooLargeError, GroupView, build_model
+from ..text import shown_text
 from .words import node_names
 
 __all__ = ["StepGraph"]
@@ -50,7 +51,10 @@ class StepGraph:
         self.order: list[Value] = [view.value for view in model.nodes]
         self.ids: dict[Value, str] = dict(model.ids)
         self.kinds: dict[Value, str] = {view.value: view.kind for view in model.nodes}
-        self.names: dict[Value, str] = node_names(self.order)
+        # a character no page can carry reads U+FFFD, warned once per label (leaves come first)
+        self.names: dict[Value, str] = {
+            node: shown_text(name) for node, name in node_names(self.order).items()
+        }
         self.edges: tuple[EdgeView, ...] = model.edges
         self.groups: tuple[GroupView, ...] = model.groups
         self._records: list[BackwardStep] | None = None

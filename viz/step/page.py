@@ -7,7 +7,9 @@ them together. Every piece of user text is escaped for where it lands:
 * the step data as JSON inside ``<script type="application/json">``, with ``<``, ``>``,
   ``&`` and the line separators written as ``\\uXXXX`` escapes, so a label holding
   ``</script>`` cannot end the script element (the page reads it with ``JSON.parse``);
-* the SVG was escaped when it was drawn; the page sets texts with ``textContent`` only.
+* the SVG was escaped when it was drawn; the page sets texts with ``textContent`` only;
+* characters no file can carry (a lone surrogate, a noncharacter) read U+FFFD, with one
+  warning (``viz.text.shown_text``), so writing the page never fails half-way.
 
 And should any of that ever fail, the page's Content-Security-Policy runs only the one
 script whose SHA-256 it names (``script-src 'sha256-…'``) and loads nothing from anywhere.
@@ -21,6 +23,8 @@ import html
 import json
 import re
 from importlib import resources
+
+from ..text import shown_text
 
 __all__ = ["build_page", "script_json"]
 
@@ -44,11 +48,11 @@ def build_page(
     """The page: ``step.html`` with its slots filled in one pass (filled text is never re-read)."""
     code = _static(script)
     slots = {
-        "TITLE": html.escape(title),
+        "TITLE": html.escape(shown_text(title)),
         "THEME": theme if theme in ("projector", "notebook") else "projector",
         "STYLE": _static("step.css"),
-        "SVG": svg,
-        "DATA": script_json(data),
+        "SVG": shown_text(svg),
+        "DATA": shown_text(script_json(data)),
         "SCRIPT": code,
         "SCRIPTHASH": base64.b64encode(hashlib.sha256(code.encode("utf-8")).digest()).decode("ascii"),
     }

@@ -1,0 +1,82 @@
+"""Every crash the attack runs and the fuzz suite found, each as its own named test.
+
+A new crash found by ``tests/fuzz`` gets a test here, named after what broke, before it
+is fixed.
+"""
+
+from __future__ import annotations
+
+import warnings
+from fractions import Fraction
+
+import pytest
+
+from pathgrad.engine import Value
+from pathgrad.engine.expression import ExpressionError, parse
+from pathgrad.viz import draw, step
+from pathgrad.viz.text import UnrepresentableTextWarning, format_number
+
+
+def test_a_400_digit_value_in_parse_is_an_expression_error_naming_it():
+    # was OverflowError: int too large to convert to float (135 fuzz inputs)
+    with pytest.raises(ExpressionError, match=r"the value of 'x'.*an int of about 400 digits"):
+        parse("x", {"x": 10**400})
+
+
+def test_a_huge_fraction_in_parse_is_an_expression_error():
+    # was OverflowError: integer division result too large for a float
+    with pytest.raises(ExpressionError, match="a Fraction too large for a float"):
+        parse("x + 1", {"x": Fraction(10**400, 3)})
+
+
+def test_a_huge_int_value_is_a_value_error_not_overflow():
+    with pytest.raises(ValueError, match=r"Value 'w' needs a number a float can hold"):
+        Value(-(10**5000), "w")
+
+
+def test_a_label_that_is_not_a_string_is_named():
+    # was TypeError: 'int' object is not iterable (the int was taken for micrograd's children)
+    with pytest.raises(TypeError, match="Value's label must be a str, got int 5"):
+        Value(1.0, 5)
+
+
+def test_a_constant_power_that_overflows_says_so():
+    # was "10 ** 400: (34, 'Numerical result out of range')"
+    with pytest.raises(ExpressionError, match=r"column 3: 10 \*\* 400 is too large for a float"):
+        parse("10**400")
+
+
+@pytest.mark.parametrize("at", [[1], {5: 1.0}, "x=1"])
+def test_values_that_are_not_a_name_mapping_are_refused_at_the_door(at):
+    # a list crashed in sorted(); an int key in ", ".join
+    with pytest.raises(TypeError, match=r"parse: at= maps names"):
+        parse("x", at)
+
+
+def test_arabic_indic_digits_are_not_numbers_in_the_grammar():
+    # "٣" parsed as 3.0 (re's \d is any Unicode digit) while "x١" was not a name
+    with pytest.raises(ExpressionError, match="unexpected character '٣'"):
+        parse("٣")
+
+
+@pytest.mark.parametrize("spec", ["%", "<<9.2f", ".2%"])
+def test_number_formats_whose_text_is_not_a_float_format_negative_numbers(spec: str):
+    # was ValueError: could not convert string to float: '-600.000000%'
+    assert format_number(-6.0, spec) == format(-6.0, spec).replace("-", "−")
+    assert format_number(-0.0, spec) == format(0.0, spec)
+
+
+def test_a_lone_surrogate_label_saves_a_step_page(tmp_path):
+    # was UnicodeEncodeError mid-write
+    out = Value(1.0, "x\udc80") * 2
+    with pytest.warns(UnrepresentableTextWarning, match="U\\+DC80"):
+        target = step(out).save(tmp_path / "page.html")
+    assert "x\ufffd" in target.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("label", ["\ufffe", "\uffff", "&" * 4000])
+def test_labels_graphviz_refused_now_draw(label: str):
+    # dot exited 1: "syntax error ... scanning a HTML string"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UnrepresentableTextWarning)
+        assert draw(Value(1.0, label) * 2).svg().startswith("<?xml")

@@ -5,7 +5,11 @@ help, examples, a ``configure(parser)`` that adds its arguments and a ``run(args
 that returns the exit code. Adding a subcommand is writing those two functions and
 one line in the table (or, from another module, a ``register()`` that adds it, and
 the module's name in ``REGISTERED_ELSEWHERE``). A ``UsageError`` (bad input) prints ``pathgrad <cmd>: error:
-...`` and exits with 2, like argparse's own errors; nothing is written then.
+...`` and exits with 2, like argparse's own errors; nothing is written then. A file that
+cannot be written, a missing Graphviz or a layout past its time limit prints one line
+and exits with 1. Warnings (a slow layout, a character no file can hold) are one line
+each on stderr. The command line never prints a traceback: an unexpected exception is
+reported in one line as a bug, with exit code 1.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import importlib
 import itertools
 import math
 import sys
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +27,16 @@ from pathlib import Path
 from pathgrad.engine import Value, count_edges, count_paths, paths, topological_order
 from pathgrad.engine.expression import ExpressionError, names_in, parse
 
-__all__ = ["main", "Command", "COMMANDS", "UsageError", "add_expression_arguments", "build_graph"]
+__all__ = [
+    "main",
+    "Command",
+    "COMMANDS",
+    "UsageError",
+    "add_expression_arguments",
+    "build_graph",
+    "checked_output",
+    "write_output",
+]
 
 
 PATH_SUM_LIMIT = 100_000
@@ -31,6 +45,32 @@ PATH_SUM_LIMIT = 100_000
 
 class UsageError(ValueError):
     """Bad input on the command line: reported with exit code 2."""
+
+
+class OutputError(RuntimeError):
+    """The output file could not be written: reported with exit code 1."""
+
+
+def checked_output(path: Path, suffixes: Sequence[str], advice: str) -> Path:
+    """``path`` if it can name the file to write (one of ``suffixes``), else ``UsageError``."""
+    if path.suffix.lower() not in suffixes:
+        raise UsageError(f"-o {path}: {advice}")
+    if "\0" in str(path):
+        raise UsageError(f"-o {str(path)!r}: a file name cannot hold a NUL character")
+    if path.is_dir():
+        raise UsageError(f"-o {path}: is a folder; name the file to write in it")
+    for folder in path.parents:
+        if folder.exists() and not folder.is_dir():
+            raise UsageError(f"-o {path}: {folder} is a file, not a folder")
+    return path
+
+
+def write_output(path: Path, save: Callable[[Path], object]) -> None:
+    """``save(path)``; an operating-system failure becomes ``OutputError`` naming the file."""
+    try:
+        save(path)
+    except OSError as error:
+        raise OutputError(f"cannot write {path}: {error.strerror or error}") from None
 
 
 @dataclass(frozen=True)
@@ -107,6 +147,7 @@ def build_graph(args: argparse.Namespace) -> tuple[Value, dict[str, Value]]:
 
 
 def configure_draw(parser: argparse.ArgumentParser) -> None:
+    from .diagram import TIMEOUT_SECONDS
     from .options import COLLAPSE_MODES, DIRECTIONS, FIELD_NAMES
     from .theme import THEMES
 
@@ -131,17 +172,27 @@ def configure_draw(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--max-nodes", type=int, default=250, help="refuse graphs larger than this (default 250)"
     )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=TIMEOUT_SECONDS,
+        metavar="SECONDS",
+        help=f"give up on a layout after this long (default {TIMEOUT_SECONDS:g})",
+    )
 
 
 def run_draw(args: argparse.Namespace) -> int:
-    from .diagram import FORMATS
+    from .diagram import FORMATS, GraphvizTimeoutError
     from .draw import draw
     from .model import GraphTooLargeError
 
-    if args.output is not None and args.output.suffix.lower() not in FORMATS:
-        raise UsageError(
-            f"-o {args.output}: unknown extension {args.output.suffix!r}; use one of {', '.join(FORMATS)}"
-        )
+    if args.output is not None:
+        advice = f"unknown extension {args.output.suffix!r}; use one of {', '.join(FORMATS)}"
+        checked_output(args.output, tuple(FORMATS), advice)
+    if args.max_nodes < 1:
+        raise UsageError(f"--max-nodes {args.max_nodes}: needs 1 or more")
+    if not 0 < args.timeout <= 24 * 3600:
+        raise UsageError(f"--timeout {args.timeout:g}: needs a number of seconds above 0 (at most a day)")
     root, leaves = build_graph(args)
     root.label = root.label or "out"
     if not args.no_backward:
@@ -172,7 +223,13 @@ def run_draw(args: argparse.Namespace) -> int:
     if args.output is None:
         sys.stdout.write(diagram.source)
         return 0
-    diagram.save(args.output)
+    diagram.timeout = args.timeout
+    try:
+        write_output(args.output, diagram.save)
+    except GraphvizTimeoutError as error:
+        raise GraphvizTimeoutError(
+            f"{error}; here: --collapse neuron, or --timeout {2 * args.timeout:g}"
+        ) from None
     print(f"wrote {args.output}")
     return 0
 
@@ -212,13 +269,13 @@ def _print_path(index: int, path, number: Callable[[float], str]) -> None:
 
 
 def run_paths(args: argparse.Namespace) -> int:
-    from .text import format_number
+    from .text import check_number_format, format_number
 
     root, leaves = build_graph(args)
     if args.wrt not in leaves:
         raise UsageError(f"--wrt {args.wrt!r}: not a name in EXPR; names: {', '.join(leaves) or 'none'}")
     try:
-        format_number(1.0, args.number_format)
+        check_number_format(args.number_format)
     except ValueError as error:
         raise UsageError(f"--number-format: {error}") from None
     if args.max_paths < 0:
@@ -314,14 +371,31 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (0 ok, 1 failure, 2 bad input)."""
+    for stream in (sys.stdout, sys.stderr):  # a file name that is not UTF-8 is printed, not fatal
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     parser = build_parser()
     args = parser.parse_args(argv)
     command = COMMANDS[args.command]
-    try:
-        return command.run(args)
-    except UsageError as error:
-        print(f"pathgrad {command.name}: error: {error}", file=sys.stderr)
-        return 2
-    except (RuntimeError, OSError) as error:
-        print(f"pathgrad {command.name}: {error}", file=sys.stderr)
-        return 1
+    prefix = f"pathgrad {command.name}:"
+    with warnings.catch_warnings():
+        warnings.simplefilter("default")
+        warnings.showwarning = lambda message, category, *_, **__: print(
+            f"{prefix} note: {message}", file=sys.stderr
+        )
+        try:
+            return command.run(args)
+        except UsageError as error:
+            print(f"{prefix} error: {error}", file=sys.stderr)
+            return 2
+        except (RuntimeError, OSError) as error:  # Graphviz missing, failed or too slow; a file not written
+            print(f"{prefix} {error}", file=sys.stderr)
+            return 1
+        except KeyboardInterrupt:
+            print(f"{prefix} interrupted; nothing was written", file=sys.stderr)
+            return 130
+        except Exception as error:  # a bug: one line, never a traceback
+            print(
+                f"{prefix} internal error, please report it: {type(error).__name__}: {error}", file=sys.stderr
+            )
+            return 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -156,3 +157,122 @@ def test_an_error_on_the_second_line_names_the_line_and_writes_nothing(tmp_path:
     assert result.returncode == 2
     assert "line 2, column 13: expected a number" in result.stderr
     assert not target.exists()
+
+
+# ------------------------------------------------------------------ inputs that once crashed it
+
+
+@pytest.mark.parametrize("spec", ["%", "<<9.2f", ".2%", ",.2f", ""])
+def test_any_float_format_spec_works_for_negative_numbers(spec: str):
+    # these crashed with "ValueError: could not convert string to float: '-600.000000%'"
+    result = pathgrad("paths", "x*y", "--at", "x=2", "y=-3", "--wrt", "x", "--number-format", spec)
+    assert result.returncode == 0, result.stderr
+    assert format(-3.0, spec).replace("-", "−") in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        (".100000000f", "a precision of at most 40"),
+        ("1000000f", "a width of at most 40"),
+        ("d", "not a valid format spec for a float"),
+    ],
+)
+def test_a_format_spec_that_is_no_float_format_or_too_wide_exits_2(spec: str, message: str):
+    for command in (["paths", "x*2", "--at", "x=1", "--wrt", "x"], ["draw", "x*2", "--at", "x=1"]):
+        result = pathgrad(*command, "--number-format", spec)
+        assert result.returncode == 2 and message in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_a_folder_or_a_file_in_the_way_exits_2_and_an_unwritable_place_exits_1(tmp_path: Path):
+    folder = pathgrad("draw", "x*2", "--at", "x=1", "-o", str(tmp_path / "dir.svg"))
+    assert folder.returncode == 0  # a new file
+    (tmp_path / "a.svg").mkdir()
+    result = pathgrad("draw", "x*2", "--at", "x=1", "-o", str(tmp_path / "a.svg"))
+    assert result.returncode == 2 and "is a folder" in result.stderr
+    not_a_folder = tmp_path / "notes.txt"
+    not_a_folder.write_text("a file where a folder would be")
+    result = pathgrad("draw", "x*2", "--at", "x=1", "-o", str(not_a_folder / "g.svg"))
+    assert result.returncode == 2 and f"{not_a_folder} is a file, not a folder" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.svg", "dir.svg", "notes.txt"]
+    result = pathgrad(
+        "draw", "x*2", "--at", "x=1", "-o", "/proc/pathgrad-test/g.svg"
+    )  # no folder can be made
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.startswith("pathgrad draw: cannot write /proc/pathgrad-test/g.svg: ")
+
+
+def test_a_file_name_and_title_that_are_not_utf8_are_written_and_printed(tmp_path: Path):
+    target = Path(os.fsdecode(bytes(tmp_path) + b"/\xff.html"))
+    result = subprocess.run(
+        [sys.executable, "-m", "pathgrad.viz", "step", "x*2", "--at", "x=1", "-o", target, "--title", b"\xfe"],
+        capture_output=True, cwd=ROOT, check=False, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert target.exists() and "\ufffd" in target.read_text(encoding="utf-8")
+    assert b"wrote " in result.stdout and b"\\udcff.html" in result.stdout
+    (note,) = result.stderr.decode().splitlines()
+    assert note.startswith("pathgrad step: note: the text '\\udcfe' holds U+DCFE (a lone surrogate)")
+
+
+def test_numbers_the_float_cannot_hold_exit_2():
+    for value in ("x=1e400", "x=-inf", "x=nan"):
+        result = pathgrad("draw", "x*2", "--at", value)
+        assert result.returncode == 2 and "finite number" in result.stderr
+    result = pathgrad("draw", "x*10**400", "--at", "x=1")
+    assert result.returncode == 2 and "10 ** 400 is too large for a float" in result.stderr
+
+
+@pytest.mark.parametrize("option", [["--max-nodes", "0"], ["--timeout", "0"], ["--timeout", "nan"]])
+def test_limits_must_be_positive(option: list[str]):
+    result = pathgrad("draw", "x*2", "--at", "x=1", *option)
+    assert result.returncode == 2 and option[0] in result.stderr
+
+
+def fake_dot(folder: Path, script: str) -> dict[str, str]:
+    (folder / "dot").write_text(f"#!/bin/bash\n{script}\n")
+    (folder / "dot").chmod(0o755)
+    return {**os.environ, "PATH": f"{folder}:{os.environ['PATH']}"}
+
+
+def test_a_layout_past_the_time_limit_exits_1_suggesting_collapse(tmp_path: Path):
+    env = fake_dot(tmp_path, "cat > /dev/null; sleep 20")
+    result = subprocess.run(
+        [sys.executable, "-m", "pathgrad.viz", "draw", "x*2", "--at", "x=1", "--timeout", "0.3",
+         "-o", str(tmp_path / "g.svg")],
+        capture_output=True, text=True, cwd=ROOT, env=env, check=False, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 1, result.stderr
+    (line,) = result.stderr.splitlines()
+    assert "within the time limit of 0.3 s" in line and "--collapse neuron, or --timeout 0.6" in line
+    assert not (tmp_path / "g.svg").exists()
+
+
+def test_a_slow_layout_is_announced_in_one_line(monkeypatch, capsys, tmp_path: Path):
+    from pathgrad.viz.cli import main
+
+    monkeypatch.setattr("pathgrad.viz.diagram.SLOW_SECONDS", -1.0)  # every layout counts as slow
+    assert main(["draw", "x*2", "--at", "x=1", "-o", str(tmp_path / "g.svg")]) == 0
+    (note,) = capsys.readouterr().err.splitlines()
+    assert note.startswith("pathgrad draw: note: laying out 3 nodes and 3 edges with dot takes about 0 s")
+
+
+def test_a_bug_is_one_line_and_exit_1_never_a_traceback(monkeypatch, capsys):
+    from pathgrad.viz import cli
+
+    def broken(args):
+        raise TypeError("something deep inside")
+
+    monkeypatch.setitem(cli.COMMANDS, "paths", cli.Command("paths", "", "x\n", cli.configure_paths, broken))
+    assert cli.main(["paths", "x", "--at", "x=1", "--wrt", "x"]) == 1
+    err = capsys.readouterr().err
+    assert err == "pathgrad paths: internal error, please report it: TypeError: something deep inside\n"
+
+    def interrupted(args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setitem(
+        cli.COMMANDS, "paths", cli.Command("paths", "", "x\n", cli.configure_paths, interrupted)
+    )
+    assert cli.main(["paths", "x", "--at", "x=1", "--wrt", "x"]) == 130

@@ -12,7 +12,15 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..cli import COMMANDS, Command, UsageError, add_expression_arguments, build_graph
+from ..cli import (
+    COMMANDS,
+    Command,
+    UsageError,
+    add_expression_arguments,
+    build_graph,
+    checked_output,
+    write_output,
+)
 from ..cli import main as cli_main
 
 __all__ = ["STEP_COMMAND", "register", "main"]
@@ -41,8 +49,9 @@ def run_step(args: argparse.Namespace) -> int:
     from ..model import GraphTooLargeError
     from .stepper import step
 
-    if args.output.suffix.lower() not in (".html", ".htm"):
-        raise UsageError(f"-o {args.output}: the step-through is a web page; name it with .html")
+    checked_output(args.output, (".html", ".htm"), "the step-through is a web page; name it with .html")
+    if args.max_nodes < 1:
+        raise UsageError(f"--max-nodes {args.max_nodes}: needs 1 or more")
     root, _ = build_graph(args)
     root.label = root.label or "out"
     try:
@@ -56,7 +65,7 @@ def run_step(args: argparse.Namespace) -> int:
         )
     except (GraphTooLargeError, ValueError) as error:
         raise UsageError(str(error)) from None
-    stepper.save(args.output)
+    write_output(args.output, stepper.save)
     print(f"wrote {args.output} ({stepper.data['counts']['nodes']} nodes; open it in a browser, press →)")
     return 0
 

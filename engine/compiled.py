@@ -305,13 +305,22 @@ class CompiledGraph:
         """Every node's value for every row of X (sample i traced as ``variants[i]``).
 
         Raises:
-            ValueError: X has the wrong number of columns or a variant is out of range.
+            ValueError: X is not a table of finite real numbers, has the wrong number of
+                columns, or a variant is out of range.
             DomainError: an op is outside its domain for some sample, naming it.
         """
-        X = np.asarray(X, dtype=float)
+        try:
+            X = np.asarray(X, dtype=float)
+        except (TypeError, ValueError, OverflowError) as error:
+            raise ValueError(f"CompiledGraph.forward: X must be a table of real numbers: {error}") from None
         if X.ndim != 2 or X.shape[1] != self.input_count:
             raise ValueError(
                 f"CompiledGraph.forward: X must have shape (samples, {self.input_count}), got {X.shape}"
+            )
+        if not np.isfinite(X).all():
+            row, column = np.argwhere(~np.isfinite(X))[0]
+            raise ValueError(
+                f"CompiledGraph.forward: X[{row}, {column}] is {X[row, column]}, not a finite number"
             )
         samples = len(X)
         variants = np.zeros(samples, dtype=int) if variants is None else np.asarray(variants, dtype=int)

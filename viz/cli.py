@@ -18,6 +18,7 @@ import argparse
 import importlib
 import itertools
 import math
+import os
 import sys
 import warnings
 from collections.abc import Callable, Sequence
@@ -57,6 +58,12 @@ def checked_output(path: Path, suffixes: Sequence[str], advice: str) -> Path:
         raise UsageError(f"-o {path}: {advice}")
     if "\0" in str(path):
         raise UsageError(f"-o {str(path)!r}: a file name cannot hold a NUL character")
+    try:
+        os.fsencode(path)
+    except UnicodeEncodeError as error:
+        raise UsageError(
+            f"-o {str(path)!r}: the file system cannot store {error.object[error.start]!r} in a file name"
+        ) from None
     if path.is_dir():
         raise UsageError(f"-o {path}: is a folder; name the file to write in it")
     for folder in path.parents:

@@ -33,6 +33,7 @@ from pathgrad.engine import Constant, Value, topological_order
 from pathgrad.engine.ops import Op, linear_operands
 
 from .ids import edge_id, group_id, node_id
+from .text import new_drawing
 
 __all__ = [
     "NodeView",
@@ -267,6 +268,7 @@ def build_model(
         parameters: the leaves to show as parameters; by default leaves whose label
             names a weight or bias.
     """
+    new_drawing()  # each label with a character no file can carry is warned about once per drawing
     order = topological_order(root)
     check_size(len(order), max_nodes)
     chosen = frozenset(parameters) if parameters is not None else None

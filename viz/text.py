@@ -38,6 +38,7 @@ __all__ = [
     "TOOLTIP_WIDTH",
     "UnrepresentableTextWarning",
     "shown_text",
+    "new_drawing",
     "shorten",
     "format_number",
     "check_number_format",
@@ -89,7 +90,12 @@ def _describe(character: str) -> str:
 
 
 _WARNED: deque[str] = deque(maxlen=64)
-"""Texts warned about lately: a text quoting one of them (a tooltip "data of <label>") is not warned again."""
+"""Texts warned about in this drawing: a text quoting one (a tooltip "data of <label>") is not warned again."""
+
+
+def new_drawing() -> None:
+    """Start a new drawing: a text warned about in an earlier one warns again (``build_model`` calls it)."""
+    _WARNED.clear()
 
 
 def shown_text(text: object) -> str:
@@ -97,8 +103,8 @@ def shown_text(text: object) -> str:
 
     Lone surrogates, noncharacters and the control characters XML forbids (all but tab,
     line feed and carriage return) become U+FFFD, and an ``UnrepresentableTextWarning``
-    names the text and the characters, once: not again for a text that contains one
-    already warned about, as every tooltip and page line quoting a label does.
+    names the text and the characters, once per drawing: not again for a text that
+    contains one already warned about, as every tooltip and page line quoting a label does.
     """
     text = str(text)
     found = _UNREPRESENTABLE.findall(text)

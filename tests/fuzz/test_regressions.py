@@ -80,3 +80,26 @@ def test_labels_graphviz_refused_now_draw(label: str):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UnrepresentableTextWarning)
         assert draw(Value(1.0, label) * 2).svg().startswith("<?xml")
+
+
+def test_a_ragged_batch_is_refused_by_the_compiled_mode_by_name():
+    # was numpy's "setting an array element with a sequence" (fuzz: rows=[[], [0.0]])
+    from pathgrad.engine.compiled import CompiledGraph, Trace
+
+    x = Value(1.0, "x")
+    graph = CompiledGraph([Trace(inputs=[x], outputs=[(x * 2).tanh()])])
+    with pytest.raises(ValueError, match="CompiledGraph.forward: X must be a table of real numbers"):
+        graph.forward([[], [0.0]])
+    with pytest.raises(ValueError, match=r"CompiledGraph.forward: X\[1, 0\] is nan, not a finite number"):
+        graph.forward([[0.5], [float("nan")]])
+
+
+@pytest.mark.parametrize("command", ["draw", "step"])
+def test_an_output_name_no_file_system_can_store_exits_2(tmp_path, capsys, command: str):
+    # was UnicodeEncodeError from the file system, reported as an internal error (fuzz: -o 'a\ud800.dot')
+    from pathgrad.viz.cli import main
+
+    suffix = ".dot" if command == "draw" else ".html"
+    assert main([command, "x*2", "--at", "x=1", "-o", str(tmp_path / f"a\ud800{suffix}")]) == 2
+    assert "the file system cannot store '\\ud800' in a file name" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []

@@ -1,0 +1,64 @@
+"""The fuzz suite's budget and its report: how many inputs each test tried, and how long it took.
+
+Hypothesis draws the inputs. The ``ci`` profile (the default) keeps the whole suite under
+a minute; ``HYPOTHESIS_PROFILE=deep`` tries ten times as many. No example database is
+kept, so every run draws afresh; a failure prints the input that reproduces it, which
+then becomes a named test in ``test_regressions.py``.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import Counter
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+settings.register_profile(
+    "ci",
+    max_examples=100,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+settings.register_profile(
+    "deep",
+    max_examples=1000,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+TRIED: Counter[str] = Counter()
+"""Inputs tried, by test."""
+SECONDS: Counter[str] = Counter()
+
+
+def scaled(examples: int) -> int:
+    """``examples`` under the ci profile, ten times as many under deep."""
+    return examples * 10 if os.environ.get("HYPOTHESIS_PROFILE") == "deep" else examples
+
+
+@pytest.fixture
+def tried(request):
+    """Call ``tried()`` once per input (``tried(n)`` for n inputs at once); the summary adds them up."""
+    name = request.node.name.split("[")[0]
+    start = time.perf_counter()
+
+    def count(inputs: int = 1) -> None:
+        TRIED[name] += inputs
+
+    yield count
+    SECONDS[name] += time.perf_counter() - start
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not TRIED:
+        return
+    terminalreporter.section("fuzz: inputs tried")
+    for name, count in sorted(TRIED.items()):
+        terminalreporter.write_line(f"{count:>7,}  {SECONDS[name]:6.1f} s  {name}")
+    total, seconds = sum(TRIED.values()), sum(SECONDS.values())
+    terminalreporter.write_line(f"{total:>7,}  {seconds:6.1f} s  in all")

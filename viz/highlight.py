@@ -36,6 +36,10 @@ def marked_sets(model: DisplayModel, highlight: Highlight) -> list[Marked]:
         return [_path(model, highlight)]
     if isinstance(highlight, Value):
         highlight = [highlight]
+    if isinstance(highlight, str) or not isinstance(highlight, Iterable):
+        raise TypeError(
+            f"highlight= takes a Value, a set of Values, an engine Path, or a list of Paths, got {highlight!r:.40}"
+        )
     items = list(highlight)
     if items and all(isinstance(item, Path) for item in items):
         return [_path(model, path) for path in items]
@@ -48,7 +52,9 @@ def marked_sets(model: DisplayModel, highlight: Highlight) -> list[Marked]:
             for edge in (e.id, output_edge_id(e.child))
         )
         return [Marked(ids | {op_id(i) for i in ids}, edges)] if items else []
-    raise TypeError("highlight= takes a Value, a set of Values, an engine Path, or a list of Paths")
+    raise TypeError(
+        f"highlight= takes a Value, a set of Values, an engine Path, or a list of Paths, got {items!r:.60}"
+    )
 
 
 def _id_in(model: DisplayModel, value: Value) -> str:

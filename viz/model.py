@@ -247,6 +247,8 @@ COLLAPSE_ADVICE = "draw(root, collapse='neuron') or collapse='layer' shows one b
 
 def check_size(count: int, max_nodes: int, what: str = "nodes", advice: str = COLLAPSE_ADVICE) -> None:
     """Refuse a drawing of more than ``max_nodes`` units, suggesting what to do instead."""
+    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
+        raise ValueError(f"max_nodes: needs a whole number of {what}, 1 or more, got {max_nodes!r:.40}")
     if count > max_nodes:
         raise GraphTooLargeError(
             f"the graph has {count} {what}, more than max_nodes={max_nodes}; {advice}, "
@@ -271,7 +273,12 @@ def build_model(
     new_drawing()  # each label with a character no file can carry is warned about once per drawing
     order = topological_order(root)
     check_size(len(order), max_nodes)
-    chosen = frozenset(parameters) if parameters is not None else None
+    try:
+        chosen = frozenset(parameters) if parameters is not None else None
+    except TypeError:
+        raise TypeError(
+            f"parameters: needs the Values to show as parameters, got {parameters!r:.40}"
+        ) from None
     ids = {value: node_id(position, value.label) for position, value in enumerate(order)}
     nodes = tuple(
         NodeView(

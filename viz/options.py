@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .text import check_number_format, format_number
@@ -50,6 +51,8 @@ class Options:
         """Options from user values; any unknown value raises ``ValueError`` naming the option."""
         if isinstance(fields, str):
             fields = (fields,)
+        if not isinstance(fields, Iterable):
+            raise TypeError(f"fields: needs field names such as ('label', 'data'), got {fields!r:.40}")
         fields = tuple(fields)
         unknown = [f for f in fields if f not in FIELD_NAMES]
         if unknown:
@@ -60,7 +63,10 @@ class Options:
             raise ValueError(
                 f"rankdir: unknown direction {rankdir!r}; directions are {', '.join(DIRECTIONS)}"
             )
-        check_number_format(number_format)
+        try:
+            check_number_format(number_format)
+        except ValueError as error:
+            raise ValueError(f"number_format: {error}") from None
         if pad is not None and (isinstance(pad, bool) or not isinstance(pad, int) or not 0 <= pad <= 40):
             raise ValueError(f"pad: needs a whole number of characters from 0 to 40, got {pad!r}")
         return cls(fields, rankdir, number_format, get_theme(theme), pad, bool(groups))

@@ -153,7 +153,6 @@ MAX_WIDTH = 40
 """Widest field and most decimals a number format may ask for (a float has 17 significant digits)."""
 
 
-@lru_cache(maxsize=64)
 def check_number_format(spec: str) -> str:
     """``spec`` if it is a float format spec (``".4f"``, ``".3g"``, ``"+.2e"``), else ``ValueError``.
 
@@ -164,6 +163,12 @@ def check_number_format(spec: str) -> str:
         raise ValueError(
             f"number format {spec!r:.40}: needs a format spec str such as '.4f', got {type(spec).__name__}"
         )
+    return _checked_spec(spec)
+
+
+@lru_cache(maxsize=64)
+def _checked_spec(spec: str) -> str:
+    """``check_number_format`` for a str, once per spec (``format_number`` asks for every number)."""
     shape = _FLOAT_SPEC.fullmatch(spec)
     if shape is None:
         raise ValueError(

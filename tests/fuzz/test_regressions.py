@@ -103,3 +103,11 @@ def test_an_output_name_no_file_system_can_store_exits_2(tmp_path, capsys, comma
     assert main([command, "x*2", "--at", "x=1", "-o", str(tmp_path / f"a\ud800{suffix}")]) == 2
     assert "the file system cannot store '\\ud800' in a file name" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(("option", "value"), [("number_format", []), ("fields", None), ("max_nodes", None),
+                                               ("highlight", False), ("parameters", 1e-308)])  # fmt: skip
+def test_draw_options_of_the_wrong_kind_name_the_option(option: str, value):
+    # were "unhashable type: 'list'", "'NoneType' object is not iterable", "'>' not supported ..." (fuzz)
+    with pytest.raises((TypeError, ValueError), match=option):
+        draw(Value(1.0, "x") * 2, **{option: value})

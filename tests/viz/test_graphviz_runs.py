@@ -53,7 +53,7 @@ def test_a_long_layout_is_announced_before_it_starts(monkeypatch, tmp_path: Path
     with pytest.warns(SlowDrawingWarning) as caught:
         diagram.svg()
     (message,) = [str(w.message) for w in caught]
-    assert re.search(r"laying out [\d,]+ nodes and 2,450 edges with dot takes about \d+ s", message)
+    assert re.search(r"laying out [\d,]+ nodes and 2,450 edges with dot may take about \d+ s", message)
     assert "collapse='neuron'" in message and "225 neurons" in message
     assert caught[0].filename == __file__  # points at the line that asked for the drawing
 
@@ -83,5 +83,6 @@ def test_graphviz_failures_carry_its_message_and_the_size():
         Diagram("digraph { a -> }").svg()
 
 
-def test_the_expected_time_grows_with_the_square_of_the_edges():
-    assert expected_seconds(2000) == pytest.approx(4 * expected_seconds(1000))
+def test_the_expected_time_grows_with_nodes_times_edges():
+    assert expected_seconds(1476, 2450) == pytest.approx(29, abs=1)  # measured: 31 s
+    assert expected_seconds(84, 1046) < 1  # the digits' neuron view: no warning

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import os
 import time
-from collections import Counter
 
 import pytest
 from hypothesis import HealthCheck, settings
+
+from fuzzing import SECONDS, TRIED
 
 settings.register_profile(
     "ci",
@@ -30,15 +31,6 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
-
-TRIED: Counter[str] = Counter()
-"""Inputs tried, by test."""
-SECONDS: Counter[str] = Counter()
-
-
-def scaled(examples: int) -> int:
-    """``examples`` under the ci profile, ten times as many under deep."""
-    return examples * 10 if os.environ.get("HYPOTHESIS_PROFILE") == "deep" else examples
 
 
 @pytest.fixture

@@ -14,11 +14,11 @@ import io
 import tempfile
 from pathlib import Path
 
-from conftest import scaled
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_parse_fuzz import EXPRESSIONS, SPECIAL, near_valid
 
+from fuzzing import scaled
 from pathgrad.viz.cli import main
 
 TEXT = st.text(st.one_of(st.characters(exclude_categories=()), st.sampled_from(SPECIAL)), max_size=12)

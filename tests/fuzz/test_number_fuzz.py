@@ -12,10 +12,10 @@ import math
 import warnings
 
 import numpy as np
-from conftest import scaled
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from fuzzing import scaled
 from pathgrad.engine import Value
 from pathgrad.engine.compiled import CompiledGraph, Trace
 from pathgrad.engine.ops import OPS, DomainError, power

@@ -9,11 +9,11 @@ from __future__ import annotations
 import math
 
 import pytest
-from conftest import scaled
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from parser_attacks import PARSER_ATTACKS, Attack
 
+from fuzzing import scaled
+from parser_attacks import PARSER_ATTACKS, Attack
 from pathgrad.engine import Value, topological_order
 from pathgrad.engine.expression import ExpressionError, names_in, parse
 from pathgrad.engine.ops import FUNCTIONS

@@ -12,7 +12,8 @@ them together. Every piece of user text is escaped for where it lands:
   warning (``viz.text.shown_text``), so writing the page never fails half-way.
 
 And should any of that ever fail, the page's Content-Security-Policy runs only the one
-script whose SHA-256 it names (``script-src 'sha256-…'``) and loads nothing from anywhere.
+script whose SHA-256 it names (``script-src 'sha256-…'``), loads nothing from anywhere, sends
+no form (``form-action 'none'``) and takes no ``<base>``; the script stops any refresh it finds.
 """
 
 from __future__ import annotations

@@ -1,3 +1,6 @@
+// The page never navigates on its own: the CSP forbids forms and <base>, and a refresh
+// that slipped past escaping (none is ever written) is stopped before it fires.
+if (document.querySelector('meta[http-equiv="refresh" i]')) window.stop();
 // Replays the step data that Python exported from the engine's traversal.
 // No number is computed here: each step's texts and classes come from the JSON.
 // All user text is set with textContent, never parsed as HTML.

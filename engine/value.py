@@ -375,14 +375,16 @@ def check_operands(op: Op, parents: tuple[Value, ...]) -> None:
             )
 
 
-def _non_finite_constant(op: Op, operands: tuple[Operand, ...]) -> DomainError:
-    """The error for a plain-number operand that is NaN or ±inf, naming the op and its position."""
-    index, number = next(
-        (i, o) for i, o in enumerate(operands) if not isinstance(o, Value) and not isfinite(o)
-    )
-    return DomainError(
-        f"{op.name}: operand {index + 1} of {len(operands)} is {float(number)!r}, not a finite number"
-    )
+def _constant_error(op: Op, operands: tuple[Operand, ...], refusal: ValueError) -> ValueError:
+    """Why ``Constant`` refused a plain-number operand: NaN or ±inf is a ``DomainError``
+    naming the op and the operand's position; a number too large for a float keeps
+    ``Constant``'s own message."""
+    for index, number in enumerate(operands):
+        if isinstance(number, float) and not isfinite(number):
+            return DomainError(
+                f"{op.name}: operand {index + 1} of {len(operands)} is {number!r}, not a finite number"
+            )
+    return refusal
 
 
 def apply(op: Op, *operands: Operand) -> Value:
@@ -398,8 +400,8 @@ def apply(op: Op, *operands: Operand) -> Value:
         if not isinstance(operand, Value):
             try:
                 parents = tuple([o if isinstance(o, Value) else Constant(o) for o in operands])
-            except ValueError:  # Constant refuses NaN and ±inf (and raises TypeError for a non-number)
-                raise _non_finite_constant(op, operands) from None
+            except ValueError as refusal:  # NaN, ±inf, too large for a float (TypeError: not a number)
+                raise _constant_error(op, operands, refusal) from None
             break
     try:  # one and two operands are almost every node: unpacked by hand, as a comprehension costs a third
         if len(parents) == 2:

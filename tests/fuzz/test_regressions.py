@@ -111,3 +111,11 @@ def test_draw_options_of_the_wrong_kind_name_the_option(option: str, value):
     # were "unhashable type: 'list'", "'NoneType' object is not iterable", "'>' not supported ..." (fuzz)
     with pytest.raises((TypeError, ValueError), match=option):
         draw(Value(1.0, "x") * 2, **{option: value})
+
+
+def test_a_huge_int_operand_is_refused_by_name_not_overflow():
+    # was OverflowError from the operand check's isfinite (fuzz: x * 10**400)
+    x = Value(2.0, "x")
+    for huge in (10**400, Fraction(10**400, 3)):
+        with pytest.raises(ValueError, match="a constant operand needs a number a float can hold"):
+            x * huge

@@ -80,7 +80,7 @@ def test_random_labels_show_as_written_after_graphviz(tried, labels: list[str]):
         expected = [line.replace("\xa0", " ") for line in shorten(shown(label)).split("\n") if line]
         assert [line for line in lines_in_svg(svg, node.id) if line] == expected
         tooltip = (label_cell(svg, node.id).find(f"{SVG}title").text or "").replace("\xa0", " ")
-        full = f"{node.kind} {shown(label)}".replace("\n", " ")
+        full = f"{node.kind} {shown(label)}".replace("\n", " ").replace("\xa0", " ")
         if len(full) <= TOOLTIP_WIDTH:
             assert tooltip == full
         else:

@@ -27,7 +27,7 @@ from importlib import resources
 
 from ..text import shown_text
 
-__all__ = ["build_page", "script_json"]
+__all__ = ["build_page", "fill_template", "script_json"]
 
 _SLOT = re.compile(r"\{\{([A-Z]+)\}\}")
 _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
@@ -43,18 +43,30 @@ def script_json(data: object) -> str:
     return re.sub("[<>&\u2028\u2029]", lambda m: _JSON_ESCAPES[m.group()], text)
 
 
+def fill_template(template: str, script: str, slots: dict[str, str]) -> str:
+    """``viz/static/template`` with its ``{{SLOT}}``s filled in one pass (filled text is never re-read).
+
+    ``{{SCRIPT}}`` gets ``viz/static/script`` and ``{{SCRIPTHASH}}`` its SHA-256, which the
+    page's Content-Security-Policy names as the one script allowed to run.
+    """
+    code = _static(script)
+    filled = {
+        **slots,
+        "SCRIPT": code,
+        "SCRIPTHASH": base64.b64encode(hashlib.sha256(code.encode("utf-8")).digest()).decode("ascii"),
+    }
+    return _SLOT.sub(lambda m: filled[m.group(1)], _static(template))
+
+
 def build_page(
     *, title: str, svg: str, data: object, theme: str = "projector", script: str = "step.js"
 ) -> str:
-    """The page: ``step.html`` with its slots filled in one pass (filled text is never re-read)."""
-    code = _static(script)
+    """The page: ``step.html`` with its slots filled."""
     slots = {
         "TITLE": html.escape(shown_text(title)),
         "THEME": theme if theme in ("projector", "notebook") else "projector",
         "STYLE": _static("step.css"),
         "SVG": shown_text(svg),
         "DATA": shown_text(script_json(data)),
-        "SCRIPT": code,
-        "SCRIPTHASH": base64.b64encode(hashlib.sha256(code.encode("utf-8")).digest()).decode("ascii"),
     }
-    return _SLOT.sub(lambda m: slots[m.group(1)], _static("step.html"))
+    return fill_template("step.html", script, slots)

@@ -346,8 +346,9 @@ COMMANDS: dict[str, Command] = {
 }
 
 
-REGISTERED_ELSEWHERE = ("pathgrad.viz.step.cli",)
-"""Modules whose ``register()`` adds their subcommands to ``COMMANDS`` (``step``: the step-through page)."""
+REGISTERED_ELSEWHERE = ("pathgrad.viz.step.cli", "pathgrad.viz.serve")
+"""Modules whose ``register()`` adds their subcommands to ``COMMANDS`` (``step``: the step-through page;
+``serve``: the lecture server)."""
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -33,8 +33,8 @@ _SLOT = re.compile(r"\{\{([A-Z]+)\}\}")
 _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
-def _static(name: str) -> str:
-    return resources.files("pathgrad.viz.step").joinpath("static", name).read_text(encoding="utf-8")
+def _static(name: str, package: str = "pathgrad.viz.step") -> str:
+    return resources.files(package).joinpath("static", name).read_text(encoding="utf-8")
 
 
 def script_json(data: object) -> str:
@@ -43,19 +43,21 @@ def script_json(data: object) -> str:
     return re.sub("[<>&\u2028\u2029]", lambda m: _JSON_ESCAPES[m.group()], text)
 
 
-def fill_template(template: str, script: str, slots: dict[str, str]) -> str:
-    """``viz/static/template`` with its ``{{SLOT}}``s filled in one pass (filled text is never re-read).
+def fill_template(
+    template: str, script: str, slots: dict[str, str], package: str = "pathgrad.viz.step"
+) -> str:
+    """``static/template`` of ``package`` with its ``{{SLOT}}``s filled in one pass (filled text is never re-read).
 
-    ``{{SCRIPT}}`` gets ``viz/static/script`` and ``{{SCRIPTHASH}}`` its SHA-256, which the
+    ``{{SCRIPT}}`` gets ``static/script`` and ``{{SCRIPTHASH}}`` its SHA-256, which the
     page's Content-Security-Policy names as the one script allowed to run.
     """
-    code = _static(script)
+    code = _static(script, package)
     filled = {
         **slots,
         "SCRIPT": code,
         "SCRIPTHASH": base64.b64encode(hashlib.sha256(code.encode("utf-8")).digest()).decode("ascii"),
     }
-    return _SLOT.sub(lambda m: filled[m.group(1)], _static(template))
+    return _SLOT.sub(lambda m: filled[m.group(1)], _static(template, package))
 
 
 def build_page(

@@ -51,8 +51,32 @@ __all__ = [
 Grads = dict[Value, float]
 
 
-def _name(node: Value) -> str:
-    return node.label or f"the {node.op} node"
+_INFIX = {"add": "+", "sub": "-", "mul": "*", "div": "/"}
+
+
+def _name(node: Value, limit: int = 24) -> str:
+    """A node as the grammar would write it (``w**2``, ``x*w``), or ``the add node`` when that is long."""
+    written = _written(node, 4)
+    return written if written is not None and len(written) <= limit else f"the {node.op} node"
+
+
+def _written(node: Value, depth: int) -> str | None:
+    if node.label or not node.parents:
+        return node.label or f"{node.data:g}"
+    if depth == 0:
+        return None
+    inner = [_written(parent, depth - 1) for parent in node.parents]
+    if None in inner:
+        return None
+    if node.op in _INFIX and len(inner) == 2:
+        wrap = [
+            f"({text})" if parent.parents and not parent.label else text
+            for parent, text in zip(node.parents, inner)
+        ]
+        return f"{wrap[0]}{_INFIX[node.op]}{wrap[1]}" if node.op != "add" else f"{inner[0]} + {inner[1]}"
+    if node.op == "power":
+        return f"{inner[0]}{node._op}" if not node.parents[0].parents else f"({inner[0]}){node._op}"
+    return f"{node.op}({', '.join(inner)})"
 
 
 def _consumers(order: list[Value]) -> dict[Value, int]:

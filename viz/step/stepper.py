@@ -106,11 +106,13 @@ def make_stepper(
     mode: str | None = None,
     max_boxes: int = DEFAULT_MAX_NODES,
     chain: str = "h",
+    room: int = 0,
 ) -> Stepper:
     """Build the requested ``modes`` of ``graph`` (only those), lay the view out once, make the page.
 
-    The layout has room for every text any step will show; the static SVG shows the
-    opening state of paths if the page has it, else of its first mode.
+    The layout has room for every text any step will show, and ``room`` characters more in
+    every cell and edge label (a live view keeps its layout while the numbers change); the
+    static SVG shows the opening state of paths if the page has it, else of its first mode.
     """
     if view not in VIEW_BUILDERS:
         raise ValueError(f"unknown view {view!r}; views: {', '.join(repr(v) for v in VIEW_BUILDERS)}")
@@ -127,6 +129,8 @@ def make_stepper(
     data = page_data(graph, shown, built, title, settings.digits)
     data["chain"] = chain
     cell_chars, edge_chars = text_extents(data)
+    cell_chars = {cell: chars + room for cell, chars in cell_chars.items()}
+    edge_chars += room
     initial = data["initial"]["paths" if "paths" in data["modes"] else data["modes"][0]]
     texts = {}
     for ident, state in initial["nodes"].items():

@@ -438,22 +438,39 @@ if (document.querySelector('meta[http-equiv="refresh" i]')) window.stop();
     });
   }
 
+  function onKey(key) {
+    const byKey = data.modes.find((m) => INFO[m].key === key);
+    if (key === "ArrowRight") go(state.step + 1);
+    else if (key === "ArrowLeft") go(state.step - 1);
+    else if (key === "Home") go(0);
+    else if (key === "End") go(timeline().length);
+    else if (key === " ") togglePlay();
+    else if (key === "z") toggleZoom();
+    else if (key === "c" && timeline().some((s) => s.chains)) toggleChain();
+    else if (byKey) setMode(byKey);
+    else return false;
+    return true;
+  }
   document.addEventListener("keydown", (e) => {
     const tag = e.target && e.target.tagName;
     if (tag === "INPUT" || tag === "SELECT" || tag === "TEXTAREA" || e.ctrlKey || e.metaKey || e.altKey) return;
-    const byKey = data.modes.find((m) => INFO[m].key === e.key);
-    if (e.key === "ArrowRight") go(state.step + 1);
-    else if (e.key === "ArrowLeft") go(state.step - 1);
-    else if (e.key === "Home") go(0);
-    else if (e.key === "End") go(timeline().length);
-    else if (e.key === " ") togglePlay();
-    else if (e.key === "z") toggleZoom();
-    else if (e.key === "c" && timeline().some((s) => s.chains)) toggleChain();
-    else if (byKey) setMode(byKey);
-    else return;
-    e.preventDefault();
+    if (onKey(e.key)) e.preventDefault();
   });
   window.addEventListener("hashchange", () => { readHash(); render(); });
+
+  // A page that frames this one (the notebook widget) may send a key pressed outside it, or
+  // the data of this same graph at new leaf values: the same nodes, so the same layout; the
+  // texts change in place and the mode and step stay. Python computed every number.
+  window.addEventListener("message", (event) => {
+    const message = event.data;
+    if (window.parent === window || event.source !== window.parent || !message) return;
+    if (message.type === "pathgrad-key" && typeof message.key === "string") onKey(message.key);
+    if (message.type !== "pathgrad-step-data" || !message.data || !message.data.nodes) return;
+    if (Object.keys(message.data.nodes).join(" ") !== Object.keys(data.nodes).join(" ")) return;
+    for (const key of Object.keys(message.data)) if (key !== "start") data[key] = message.data[key];
+    render();
+    window.parent.postMessage({ type: "pathgrad-step-rendered", stamp: message.stamp }, "*");
+  });
 
   readHash();
   render();

@@ -1,4 +1,4 @@
-"""pathgrad's views of the graph: diagrams, network figures and the step-through.
+"""pathgrad's views of the graph: diagrams, network figures, the step-through and its live widget.
 
 >>> from pathgrad.engine import Value
 >>> from pathgrad.viz import draw
@@ -13,6 +13,7 @@ True
 from . import step
 from .diagram import Diagram, GraphvizError, GraphvizNotFoundError
 from .draw import draw, draw_dot
+from .explorer import explore
 from .model import DisplayModel, GraphTooLargeError, build_model
 from .network import draw_network
 from .step import Stepper
@@ -25,6 +26,7 @@ __all__ = [
     "draw_units",
     "step",
     "Stepper",
+    "explore",
     "Diagram",
     "GraphvizError",
     "GraphvizNotFoundError",

@@ -27,9 +27,11 @@ from __future__ import annotations
 
 import math
 import sys
+import threading
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .graph import backward, topological_order
 from .value import Value
@@ -198,21 +200,31 @@ def chain(length: int) -> Value:
     return node
 
 
+@lru_cache(maxsize=1)
 def recursion_failure_depth() -> int:
-    """The depth of the shortest chain on which the recursive sort raises ``RecursionError`` here.
+    """The depth of the shortest chain on which the recursive sort raises ``RecursionError``.
 
-    Measured, not guessed: the recursive sort is run on a chain longer than the recursion
-    limit and the ``RecursionError`` is caught; the chain is then shortened by bisection.
+    Measured, not guessed, on a fresh call stack (a new thread, so the answer does not depend
+    on how deep the caller is): the recursive sort is run on chains around the recursion
+    limit, the ``RecursionError`` caught, and the chain shortened by bisection.
     """
-    low, high = 1, sys.getrecursionlimit() + 10  # low succeeds, high fails
-    while high - low > 1:
-        middle = (low + high) // 2
-        try:
-            recursive_topological_order(chain(middle))
-            low = middle
-        except RecursionError:
-            high = middle
-    return high
+    found: list[int] = []
+
+    def bisect() -> None:
+        low, high = 1, sys.getrecursionlimit() + 10  # low succeeds, high fails
+        while high - low > 1:
+            middle = (low + high) // 2
+            try:
+                recursive_topological_order(chain(middle))
+                low = middle
+            except RecursionError:
+                high = middle
+        found.append(high)
+
+    worker = threading.Thread(target=bisect)
+    worker.start()
+    worker.join()
+    return found[0]
 
 
 # ------------------------------------------------------------------ reports

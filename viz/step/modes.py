@@ -2,7 +2,7 @@ r"""The table of step-through modes: one row per mode, and nothing about a mode 
 
 Each row names the mode, the key that opens it on the page, its button label, the
 panel's intro, the builder that turns the graph into typed frames (its own file:
-``forward.py``, ``backward.py``, ``quiz.py``, ``paths.py``, ``nudge.py``, ``training.py``), what
+``forward.py``, ``backward.py``, ``quiz.py``, ``paths.py``, ``nudge.py``, ``bugs.py``, ``training.py``), what
 its subject picker chooses (a node, a leaf, or nothing) and the views it supports.
 Only the modes a page asks for are built. The page's JSON carries each mode's key,
 label and subject label, so the page's script knows no mode by name.
@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .backward import backward_frames
+from .bugs import bugs_frames
 from .forward import forward_frames
 from .frames import Frames, Line, line
 from .graph import StepGraph
@@ -174,6 +175,23 @@ register(
         subject="leaf",
         variant="ε",
         # a timeline per leaf and ε: hundreds in a network, so a neuron page offers it when asked
+        offered=("expanded",),
+    )
+)
+register(
+    Mode(
+        name="bugs",
+        key="x",
+        label="Bugs",
+        intro=(
+            line("head", "What goes wrong if …"),
+            line(
+                "note",
+                "Each step runs one classic backprop bug for real on this graph and writes its grads beside "
+                "the right ones (grad right ≠ wrong); the first node where they part is outlined.",
+            ),
+        ),
+        build=bugs_frames,
         offered=("expanded",),
     )
 )

@@ -6,7 +6,7 @@ r"""``viz.step(root)``: press → and watch backprop, one node, one path, one ``
     >>> y = (x * w).tanh(); y.label = "y"
     >>> stepper = step(y)                   # modes: the table in viz.step.modes
     >>> stepper.data["modes"]
-    ['forward', 'backward', 'paths', 'quiz', 'nudge']
+    ['forward', 'backward', 'paths', 'quiz', 'nudge', 'bugs']
 
 ``stepper.save("y.html")`` writes one offline page; in Jupyter the stepper shows inline.
 

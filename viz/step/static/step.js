@@ -8,7 +8,7 @@ if (document.querySelector('meta[http-equiv="refresh" i]')) window.stop();
   "use strict";
   const data = JSON.parse(document.getElementById("step-data").textContent);
   const INFO = data.mode_info;  // each mode's key, label, subject label and button id, from Python's table
-  const NODE_STATES = ["pending", "computed", "final", "accumulating", "asked", "nudged", "changed"];
+  const NODE_STATES = ["pending", "computed", "final", "accumulating", "asked", "nudged", "changed", "wrong"];
   const EDGE_STATES = ["pending", "known", "pushed", "visited", "changed"];
   const $ = (id) => document.getElementById(id);
 

@@ -192,13 +192,17 @@ def test_dragging_a_slider_recomputes_in_python_and_updates_the_page_in_place(la
     tab.mouse.down()
     tab.mouse.move(box["x"] + box["width"] * 0.55, box["y"] + box["height"] / 2, steps=4)
     tab.mouse.up()
-    w1 = float(tab.locator(".pathgrad-explore input[type=number][aria-label=w1]").input_value())
-    assert w1 != -3.0 and -9.0 <= w1 <= 3.0
-    moved = engine_numbers({**AT, "w1": w1})
+    number = tab.locator(".pathgrad-explore input[type=number][aria-label=w1]")
     w1_id = page_id("w1")
-    deadline = time.monotonic() + 20
-    while page_numbers(frame, w1_id)[0] != pytest.approx(w1, abs=5e-4) and time.monotonic() < deadline:
+    deadline = time.monotonic() + 20  # until the last value sent is the one the page shows
+    while time.monotonic() < deadline:
+        w1 = float(number.input_value())
+        if page_numbers(frame, w1_id)[0] == pytest.approx(w1, abs=5e-4):
+            break
         time.sleep(0.05)
+    assert w1 != -3.0 and -9.0 <= w1 <= 3.0
+    assert w1 == float(slider.input_value())
+    moved = engine_numbers({**AT, "w1": w1})
     for ident, (data, grad) in moved.items():
         assert page_numbers(frame, ident) == pytest.approx((data, grad), abs=5e-4), ident
     assert frame.locator("#mode-backward").get_attribute("class") == "active"  # still in backward mode

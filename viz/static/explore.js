@@ -77,8 +77,11 @@ function render({ model, el }) {
     for (const leaf of model.get("leaves")) {
       const row = rows[leaf.name];
       if (!row) continue;
-      if (document.activeElement !== row.number) row.number.value = format(leaf.value);
-      if (document.activeElement !== row.slider) row.slider.value = String(leaf.value);
+      // the leaf being dragged or typed keeps its controls: Python's answers to the values sent on the
+      // way would otherwise pull them back
+      if (document.activeElement === row.number || document.activeElement === row.slider) continue;
+      row.number.value = format(leaf.value);
+      row.slider.value = String(leaf.value);
     }
   }
   function showError() {

@@ -161,9 +161,11 @@ def _widget_class():
             """The page's data at the current values, without laying the graph out again."""
             graph = self._fresh_graph()
             built = {MODES[m]: MODES[m].build(graph, self._settings) for m in self._modes}
-            return page_data(
+            data = page_data(
                 graph, VIEW_BUILDERS["expanded"](graph), built, self._title, self._settings.digits
             )
+            # what make_stepper adds beside the frames (the opening chain form, say) stays as laid out
+            return {**{key: value for key, value in self._laid_out.items() if key not in data}, **data}
 
         def _lay_out(self) -> None:
             """A new page: the graph laid out with ``ROOM`` spare characters in every text."""
@@ -176,6 +178,7 @@ def _widget_class():
                 theme="notebook",
                 room=ROOM,
             )
+            self._laid_out = stepper.data
             cells, edge = text_extents(stepper.data)
             self._extents = ({cell: chars + ROOM for cell, chars in cells.items()}, edge + ROOM)
             self.page = stepper.html()

@@ -1,11 +1,11 @@
 """The ``pathgrad`` command line (also ``python -m pathgrad.viz``): draw an expression, list its paths.
 
-Each subcommand is one entry of ``COMMANDS``: a ``Command`` with its name, a one-line
-help, examples, a ``configure(parser)`` that adds its arguments and a ``run(args)``
-that returns the exit code. Adding a subcommand is writing those two functions and
-one line in the table (or, from another module, a ``register()`` that adds it, and
-the module's name in ``REGISTERED_ELSEWHERE``). A ``UsageError`` (bad input) prints ``pathgrad <cmd>: error:
-...`` and exits with 2, like argparse's own errors; nothing is written then. A file that
+Each subcommand is one row of ``COMMANDS``: a ``Command`` (see ``viz/commands.py``) with
+its name, a one-line help, examples, a ``configure(parser)`` that adds its arguments and
+a ``run(args)`` that returns the exit code. ``draw`` and ``paths`` are written here,
+``step`` in ``viz/step/cli.py`` and ``serve`` in ``viz/serve.py``; adding a subcommand is
+writing its two functions and one row in the table. A ``UsageError`` (bad input) prints
+``pathgrad <cmd>: error: ...`` and exits with 2, like argparse's own errors; nothing is written then. A file that
 cannot be written, a missing Graphviz or a layout past its time limit prints one line
 and exits with 1. Warnings (a slow layout, a character no file can hold) are one line
 each on stderr. The command line never prints a traceback: an unexpected exception is
@@ -15,18 +15,25 @@ reported in one line as a bug, with exit code 1.
 from __future__ import annotations
 
 import argparse
-import importlib
 import itertools
 import math
-import os
 import sys
 import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
-from pathgrad.engine import Value, count_edges, count_paths, paths, topological_order
-from pathgrad.engine.expression import ExpressionError, names_in, parse
+from pathgrad.engine import Value, count_edges, count_paths, paths
+
+from .commands import (
+    Command,
+    UsageError,
+    add_expression_arguments,
+    build_graph,
+    checked_output,
+    write_output,
+)
+from .serve import SERVE_COMMAND
+from .step.cli import STEP_COMMAND
 
 __all__ = [
     "main",
@@ -42,112 +49,6 @@ __all__ = [
 
 PATH_SUM_LIMIT = 100_000
 """``paths`` adds up at most this many path products (backprop needs none)."""
-
-
-class UsageError(ValueError):
-    """Bad input on the command line: reported with exit code 2."""
-
-
-class OutputError(RuntimeError):
-    """The output file could not be written: reported with exit code 1."""
-
-
-def checked_output(path: Path, suffixes: Sequence[str], advice: str) -> Path:
-    """``path`` if it can name the file to write (one of ``suffixes``), else ``UsageError``."""
-    if path.suffix.lower() not in suffixes:
-        raise UsageError(f"-o {path}: {advice}")
-    if "\0" in str(path):
-        raise UsageError(f"-o {str(path)!r}: a file name cannot hold a NUL character")
-    try:
-        os.fsencode(path)
-    except UnicodeEncodeError as error:
-        raise UsageError(
-            f"-o {str(path)!r}: the file system cannot store {error.object[error.start]!r} in a file name"
-        ) from None
-    if path.is_dir():
-        raise UsageError(f"-o {path}: is a folder; name the file to write in it")
-    for folder in path.parents:
-        if folder.exists() and not folder.is_dir():
-            raise UsageError(f"-o {path}: {folder} is a file, not a folder")
-    return path
-
-
-def write_output(path: Path, save: Callable[[Path], object]) -> None:
-    """``save(path)``; an operating-system failure becomes ``OutputError`` naming the file."""
-    try:
-        save(path)
-    except OSError as error:
-        raise OutputError(f"cannot write {path}: {error.strerror or error}") from None
-
-
-@dataclass(frozen=True)
-class Command:
-    """One subcommand: ``configure`` adds its arguments, ``run`` does it and returns the exit code."""
-
-    name: str
-    help: str
-    examples: str
-    configure: Callable[[argparse.ArgumentParser], None]
-    run: Callable[[argparse.Namespace], int]
-
-
-# ------------------------------------------------------------------ shared: expressions
-
-
-def add_expression_arguments(parser: argparse.ArgumentParser) -> None:
-    """EXPR and ``--at NAME=VALUE ...``, shared by every subcommand that reads an expression."""
-    parser.add_argument(
-        "expression",
-        metavar="EXPR",
-        help="e.g. 'tanh(x1*w1 + x2*w2 + b)'; steps such as 'n = x1*w1 + b; tanh(n)' name inner nodes",
-    )
-    parser.add_argument(
-        "--at",
-        nargs="+",
-        default=[],
-        metavar="NAME=VALUE",
-        help="a value for every name in EXPR, e.g. x1=2 w1=-3",
-    )
-
-
-def _values(pairs: Sequence[str]) -> dict[str, float]:
-    values: dict[str, float] = {}
-    for pair in pairs:
-        name, equals, text = pair.partition("=")
-        name = name.strip()
-        if not equals or not name.isidentifier():
-            raise UsageError(f"--at {pair!r}: write NAME=VALUE, e.g. x1=2.5")
-        if name in values:
-            raise UsageError(f"--at gives {name!r} twice")
-        try:
-            number = float(text)
-        except ValueError:
-            raise UsageError(f"--at {pair!r}: {text!r} is not a number") from None
-        if not math.isfinite(number):
-            raise UsageError(f"--at {pair!r}: the value must be a finite number")
-        values[name] = number
-    return values
-
-
-def build_graph(args: argparse.Namespace) -> tuple[Value, dict[str, Value]]:
-    """The graph of ``args.expression`` at ``args.at``, and its named leaves."""
-    values = _values(args.at)
-    try:
-        used = names_in(args.expression)
-        missing = [name for name in used if name not in values]
-        if missing:
-            given = " ".join(f"{name}=…" for name in missing)
-            raise UsageError(f"no value for {', '.join(map(repr, missing))}: add --at {given}")
-        unused = [name for name in values if name not in used]
-        if unused:
-            raise UsageError(f"--at gives {', '.join(map(repr, unused))}, which EXPR does not use")
-        root = parse(args.expression, values)
-    except ExpressionError as error:
-        raise UsageError(f"in EXPR, {error}") from None
-    leaves = {
-        node.label: node for node in topological_order(root) if not node.parents and node.label in values
-    }
-    return root, leaves
 
 
 # ------------------------------------------------------------------ draw
@@ -332,28 +233,24 @@ PATHS_EXAMPLES = """examples:
   pathgrad paths "cos(w**2) * sin(w**2)" --at w=0.5 --wrt w
 """
 
+DRAW_COMMAND = Command(
+    "draw", "forward, backward, then draw the graph of EXPR", DRAW_EXAMPLES, configure_draw, run_draw
+)
+PATHS_COMMAND = Command(
+    "paths",
+    "list every chain-rule path to an input, and their sum",
+    PATHS_EXAMPLES,
+    configure_paths,
+    run_paths,
+)
+
 COMMANDS: dict[str, Command] = {
-    "draw": Command(
-        "draw", "forward, backward, then draw the graph of EXPR", DRAW_EXAMPLES, configure_draw, run_draw
-    ),
-    "paths": Command(
-        "paths",
-        "list every chain-rule path to an input, and their sum",
-        PATHS_EXAMPLES,
-        configure_paths,
-        run_paths,
-    ),
+    command.name: command for command in (DRAW_COMMAND, PATHS_COMMAND, STEP_COMMAND, SERVE_COMMAND)
 }
-
-
-REGISTERED_ELSEWHERE = ("pathgrad.viz.step.cli", "pathgrad.viz.serve")
-"""Modules whose ``register()`` adds their subcommands to ``COMMANDS`` (``step``: the step-through page;
-``serve``: the lecture server)."""
+"""The subcommands of ``pathgrad``, in the order ``--help`` lists them."""
 
 
 def build_parser() -> argparse.ArgumentParser:
-    for module in REGISTERED_ELSEWHERE:
-        importlib.import_module(module).register()
     examples = "\n".join(command.examples.split("\n", 1)[1] for command in COMMANDS.values())
     parser = argparse.ArgumentParser(
         prog="pathgrad",

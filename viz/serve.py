@@ -33,6 +33,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 from pathgrad.engine.expression import MAX_LENGTH, ExpressionError, names_in, parse
 
+from .commands import Command, UsageError
 from .model import GraphTooLargeError
 from .step.page import fill_template
 
@@ -391,8 +392,6 @@ def configure_serve(parser: argparse.ArgumentParser) -> None:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    from .cli import UsageError
-
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port {args.port}: a port is between 0 and 65535")
     try:
@@ -405,17 +404,10 @@ def run_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def register() -> None:
-    """Add ``serve`` to the ``pathgrad`` command line's table (once)."""
-    from .cli import COMMANDS, Command
-
-    COMMANDS.setdefault(
-        "serve",
-        Command(
-            "serve",
-            "serve a page where a lecturer edits an expression and its values and steps through it",
-            SERVE_EXAMPLES,
-            configure_serve,
-            run_serve,
-        ),
-    )
+SERVE_COMMAND = Command(
+    "serve",
+    "serve a page where a lecturer edits an expression and its values and steps through it",
+    SERVE_EXAMPLES,
+    configure_serve,
+    run_serve,
+)

@@ -276,3 +276,16 @@ def test_a_bug_is_one_line_and_exit_1_never_a_traceback(monkeypatch, capsys):
         cli.COMMANDS, "paths", cli.Command("paths", "", "x\n", cli.configure_paths, interrupted)
     )
     assert cli.main(["paths", "x", "--at", "x=1", "--wrt", "x"]) == 130
+
+
+def test_the_subcommands_are_one_table_with_no_registration_step():
+    """Importing the command line is enough: every subcommand is a row of COMMANDS, none added later."""
+    import pathgrad.viz.serve
+    import pathgrad.viz.step.cli
+    from pathgrad.viz.cli import COMMANDS
+
+    assert list(COMMANDS) == ["draw", "paths", "step", "serve"]
+    assert COMMANDS["step"] is pathgrad.viz.step.cli.STEP_COMMAND
+    assert COMMANDS["serve"] is pathgrad.viz.serve.SERVE_COMMAND
+    for module in (pathgrad.viz.step.cli, pathgrad.viz.serve):
+        assert not hasattr(module, "register")

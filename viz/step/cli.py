@@ -1,8 +1,7 @@
 """``pathgrad step EXPR --at ... -o page.html [--mode ...]``: the step-through as an offline page.
 
-The subcommand is one ``viz.cli.Command``; ``register()`` adds it to ``viz.cli.COMMANDS``
-(the command line's table of subcommands). ``main`` registers it and runs the
-command line, so ``python -m pathgrad.viz.step.cli step ...`` works on its own.
+The subcommand is one ``Command``, a row of ``viz.cli.COMMANDS`` (the command line's
+table of subcommands); ``python -m pathgrad.viz.step.cli step ...`` runs the command line.
 """
 
 from __future__ import annotations
@@ -12,8 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..cli import (
-    COMMANDS,
+from ..commands import (
     Command,
     UsageError,
     add_expression_arguments,
@@ -21,9 +19,8 @@ from ..cli import (
     checked_output,
     write_output,
 )
-from ..cli import main as cli_main
 
-__all__ = ["STEP_COMMAND", "register", "main"]
+__all__ = ["STEP_COMMAND", "main"]
 
 STEP_EXAMPLES = """examples:
   pathgrad step "tanh(x1*w1 + x2*w2 + b)" --at x1=2 x2=0 w1=-3 w2=1 b=6.8814 -o neuron.html
@@ -79,14 +76,10 @@ STEP_COMMAND = Command(
 )
 
 
-def register() -> None:
-    """Add ``step`` to the ``pathgrad`` command line's table (once)."""
-    COMMANDS.setdefault(STEP_COMMAND.name, STEP_COMMAND)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    """The ``pathgrad`` command line with ``step`` registered."""
-    register()
+    """The ``pathgrad`` command line (``step`` is one of its subcommands)."""
+    from ..cli import main as cli_main  # the table imports this module
+
     return cli_main(argv)
 
 

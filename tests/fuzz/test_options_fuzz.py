@@ -1,4 +1,4 @@
-"""Random option values into ``draw``: a drawing, or an error naming the option.
+"""Random option values into ``draw`` and ``step``: a drawing or a page, or an error naming the option.
 
 Each value is drawn from everything a user might pass by mistake: numbers of every kind,
 strings, None, booleans, lists, dicts, objects. The call either works or raises
@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from fuzzing import scaled
 from pathgrad.engine import Value
-from pathgrad.viz import draw
+from pathgrad.viz import draw, step
 
 ODD = st.one_of(
     st.none(), st.booleans(), st.integers(-(10**30), 10**30), st.floats(), st.text(max_size=8),
@@ -27,6 +27,7 @@ ODD = st.one_of(
 )  # fmt: skip
 DRAW_OPTIONS = ["fields", "rankdir", "number_format", "highlight", "collapse", "theme", "pad", "groups", "max_nodes",
                 "parameters"]  # fmt: skip
+STEP_OPTIONS = ["mode", "modes", "digits", "nudges", "max_paths", "max_nodes", "title", "theme", "view"]
 
 
 def graph() -> Value:
@@ -50,3 +51,10 @@ def check(call, options: dict) -> None:
 def test_draw_options_work_or_name_what_is_wrong(tried, options: dict):
     tried()
     check(draw, options)
+
+
+@settings(max_examples=scaled(60))
+@given(st.dictionaries(st.sampled_from(STEP_OPTIONS), ODD, min_size=1, max_size=2))
+def test_step_options_work_or_name_what_is_wrong(tried, options: dict):
+    tried()
+    check(step, options)

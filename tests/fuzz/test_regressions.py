@@ -119,3 +119,11 @@ def test_a_huge_int_operand_is_refused_by_name_not_overflow():
     for huge in (10**400, Fraction(10**400, 3)):
         with pytest.raises(ValueError, match="a constant operand needs a number a float can hold"):
             x * huge
+
+
+@pytest.mark.parametrize(("option", "value"), [("digits", "3"), ("max_paths", ["data"]), ("modes", 10**30),
+                                               ("nudges", "0.1"), ("view", ["x"]), ("max_nodes", None)])  # fmt: skip
+def test_step_options_of_the_wrong_kind_name_the_option(option: str, value):
+    # were "'<=' not supported between 'int' and 'str'", "unhashable type: 'list'", "Unknown format code 'g'" (fuzz)
+    with pytest.raises((TypeError, ValueError), match=option):
+        step(Value(1.0, "x") * 2, **{option: value})

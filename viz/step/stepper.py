@@ -20,6 +20,8 @@ moves a node. For graphs too wide to read from the back of a hall, ``z`` (or
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
+from numbers import Real
 from pathlib import Path
 
 from pathgrad.engine import Value
@@ -176,16 +178,27 @@ def step(
     """
     if chain not in CHAINS:
         raise ValueError(f"chain must be one of {', '.join(repr(c) for c in CHAINS)}, got {chain!r}")
-    if not 0 <= digits <= 8:
-        raise ValueError(f"digits must be between 0 and 8, got {digits}")
-    if view not in VIEW_BUILDERS:
-        raise ValueError(f"unknown view {view!r}; views: {', '.join(repr(v) for v in VIEW_BUILDERS)}")
+    if not _whole(digits) or not 0 <= digits <= 8:
+        raise ValueError(f"digits must be between 0 and 8, got {digits!r:.40}")
+    if not _whole(max_paths) or max_paths < 0:
+        raise ValueError(f"max_paths must be a whole number, 0 or more, got {max_paths!r:.40}")
+    if not isinstance(view, str) or view not in VIEW_BUILDERS:
+        raise ValueError(f"unknown view {view!r:.40}; views: {', '.join(repr(v) for v in VIEW_BUILDERS)}")
+    if isinstance(modes, str) or not (modes is None or isinstance(modes, Iterable)):
+        raise ValueError(
+            f"modes must be a tuple of mode names such as ('forward', 'backward'), got {modes!r:.40}"
+        )
+    if isinstance(nudges, str) or not isinstance(nudges, Iterable):
+        raise ValueError(f"nudges must be a tuple of step sizes such as (0.1, 0.01), got {nudges!r:.40}")
+    nudges = tuple(nudges)
+    if not all(isinstance(h, Real) and not isinstance(h, bool) and 0 < abs(h) < 1e300 for h in nudges):
+        raise ValueError(f"nudges must be non-zero finite numbers, got {nudges!r:.60}")
     # the neuron view draws far fewer boxes than the graph has nodes: its limit is on boxes
     graph = StepGraph(root, max_nodes=max_nodes if view != "neuron" else NEURON_VIEW_NODES)
     return make_stepper(
         graph,
         modes=tuple(modes) if modes is not None else default_modes(view),
-        settings=Settings(digits=digits, nudges=tuple(nudges), max_paths=max_paths, view=view),
+        settings=Settings(digits=digits, nudges=nudges, max_paths=max_paths, view=view),
         view=view,
         title=title,
         theme=theme,
@@ -193,3 +206,8 @@ def step(
         max_boxes=max_nodes,
         chain=chain,
     )
+
+
+def _whole(number: object) -> bool:
+    """True for an int that is not a bool."""
+    return isinstance(number, int) and not isinstance(number, bool)

@@ -4,16 +4,11 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
-import signal
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from conftest import start_server
 
 from pathgrad.engine import topological_order
 from pathgrad.engine.expression import parse
@@ -50,72 +45,13 @@ def notebook(cells: list[str]) -> dict:
     }
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def jupyterlab(tmp_path_factory):
-    """A JupyterLab server on 127.0.0.1 with its own settings, stopped by its own process id."""
-    home = tmp_path_factory.mktemp("jupyterlab")
-    (home / "explore.ipynb").write_text(json.dumps(notebook(CELLS)))
-    labconfig = home / ".config" / "labconfig"  # no "get Jupyter news?" pop-up over the outputs
-    labconfig.mkdir(parents=True)
-    (labconfig / "page_config.json").write_text(
-        json.dumps({"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}})
-    )
-    port, token = free_port(), secrets.token_hex(16)
-    environment = {
-        **os.environ,
-        "JUPYTER_CONFIG_DIR": str(home / ".config"),
-        "JUPYTER_RUNTIME_DIR": str(home / ".runtime"),
-        "IPYTHONDIR": str(home / ".ipython"),
-        "JUPYTER_PLATFORM_DIRS": "1",
-    }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "jupyterlab",
-            "--no-browser",
-            f"--port={port}",
-            "--ip=127.0.0.1",
-            f"--IdentityProvider.token={token}",
-            f"--ServerApp.root_dir={home}",
-            "--LabApp.expose_app_in_browser=True",
-            f"--LabApp.user_settings_dir={home / '.settings'}",
-            f"--LabApp.workspaces_dir={home / '.workspaces'}",
-            "--ServerApp.port_retries=0",
-            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-            "--allow-root",
-        ],
-        cwd=home,
-        env=environment,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2).read()
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"JupyterLab did not start: {process.stderr.read().decode()[-2000:]}")
-            time.sleep(0.3)
-    yield {"url": url, "token": token}
-    os.kill(process.pid, signal.SIGINT)
-    os.kill(process.pid, signal.SIGINT)  # Jupyter asks for a second Ctrl+C
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-    process.stderr.close()
+    """The shared JupyterLab of the notebook tests (127.0.0.1, its own settings, stopped by its PID)."""
+    server = start_server("lab", tmp_path_factory.mktemp("jupyterlab"))
+    (server.root / "explore.ipynb").write_text(json.dumps(notebook(CELLS)))
+    yield {"url": server.base, "token": server.token}
+    server.stop()
 
 
 @pytest.fixture

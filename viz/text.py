@@ -234,8 +234,11 @@ def pad(text: str, width: int | None) -> str:
 
 
 def _escaped(text: str) -> str:
-    """Markup escaped for HTML-like labels; backslashes doubled so Graphviz expands none."""
-    return html.escape(text, quote=True).replace("\\", "\\\\")
+    """Markup escaped for HTML-like labels; backslashes doubled so Graphviz expands none.
+
+    ``]`` is written ``&#93;``: Graphviz's HTML-label scanner fails on a text that is only ``]``.
+    """
+    return html.escape(text, quote=True).replace("\\", "\\\\").replace("]", "&#93;")
 
 
 def html_text(text: object) -> str:

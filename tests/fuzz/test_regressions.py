@@ -74,7 +74,7 @@ def test_a_lone_surrogate_label_saves_a_step_page(tmp_path):
     assert "x\ufffd" in target.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("label", ["\ufffe", "\uffff", "&" * 4000])
+@pytest.mark.parametrize("label", ["\ufffe", "\uffff", "&" * 4000, "]", "]]", "a\n]"])
 def test_labels_graphviz_refused_now_draw(label: str):
     # dot exited 1: "syntax error ... scanning a HTML string"
     with warnings.catch_warnings():

@@ -49,6 +49,7 @@ def network_pages(tmp_path_factory):
     small.label = "o"
     return {
         "mlp_neuron": step(mlp_loss(), view="neuron").save(folder / "mlp_neuron.html"),
+        "mlp_layer": step(mlp_loss(), view="layer").save(folder / "mlp_layer.html"),
         "mlp_nodes": step(mlp_loss(), title="2-4-4-1 network, one sample: every node").save(
             folder / "nodes.html"
         ),
@@ -58,7 +59,7 @@ def network_pages(tmp_path_factory):
     }
 
 
-@pytest.mark.parametrize("name", ["mlp_neuron", "mlp_nodes", "training"])
+@pytest.mark.parametrize("name", ["mlp_neuron", "mlp_layer", "mlp_nodes", "training"])
 @pytest.mark.parametrize("mode_hash", ["", "#mode=backward&step=0", "#mode=forward&step=0"])
 def test_network_pages_open_with_graph_text_of_14_px_or_more(page, network_pages, name, mode_hash):
     if name == "training" and mode_hash:
@@ -121,8 +122,10 @@ def test_a_phone_never_scrolls_sideways(browser, network_pages):
         context.close()
 
 
-def test_the_current_steps_lines_show_without_scrolling(page, network_pages):
-    page.open(network_pages["mlp_neuron"], "#mode=forward&step=0")
+@pytest.mark.parametrize("name", ["mlp_neuron", "mlp_layer"])
+@pytest.mark.parametrize("mode", ["forward", "backward"])
+def test_the_current_steps_lines_show_without_scrolling(page, network_pages, name, mode):
+    page.open(network_pages[name], f"#mode={mode}&step=0")
     for _ in range(page.counter()[1]):
         page.press("ArrowRight")
         panel = page.page.locator("#panel")

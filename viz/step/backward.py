@@ -13,6 +13,7 @@ from .frames import EdgeChange, Frames, Line, NodeChange, Step, line
 from .graph import StepGraph
 from .settings import Settings
 from .states import resting
+from .vector_steps import layer_backward_lines, layer_openings
 from .words import number, partial
 
 __all__ = ["backward_frames"]
@@ -51,11 +52,20 @@ def backward_frames(graph: StepGraph, settings: Settings) -> Frames:
     digits = settings.digits
     steps = []
     received: dict[Value, list[float]] = {}
-    # in the neuron view a neuron's steps become one, which its first (h's) step also writes in δ form
+    # in the neuron view a neuron's steps become one, which its first (h's) step also writes in δ form;
+    # in the layer view a layer's steps become one, which its first step writes in vector form
     records = graph.records()
     opening = {group.h: group for group in graph.groups} if settings.view == "neuron" else {}
+    layers = layer_openings(graph, (graph.ids[r.node] for r in records)) if settings.view == "layer" else {}
     for record in records:
         node = record.node
+        ident = graph.ids[node]
+        if ident in layers:
+            forms = layer_backward_lines(graph, layers[ident], digits)
+            lines, chains = forms["h"], {"a": forms["a"]}
+        else:
+            lines = _lines(graph, record, received, digits)
+            chains = {"a": neuron_delta_lines(graph, opening[ident], digits)} if ident in opening else None
         changes = {graph.ids[node]: NodeChange(grad=number(record.grad, digits), state="final")}
         for c in record.contributions:
             received.setdefault(c.parent, []).append(c.amount)
@@ -65,7 +75,7 @@ def backward_frames(graph: StepGraph, settings: Settings) -> Frames:
         steps.append(
             Step(
                 f"Δ({graph.names[node]}) is final",
-                _lines(graph, record, received, digits),
+                lines,
                 counter="Backward",
                 nodes=changes,
                 edges={
@@ -82,11 +92,7 @@ def backward_frames(graph: StepGraph, settings: Settings) -> Frames:
                         for c in record.contributions
                     ],
                 },
-                chains=(
-                    {"a": neuron_delta_lines(graph, opening[graph.ids[node]], digits)}
-                    if graph.ids[node] in opening
-                    else None
-                ),
+                chains=chains,
             )
         )
     return Frames(resting(graph, digits), steps)

@@ -9,6 +9,8 @@ with Φ′ in its closed form from the neuron's own output h = Φ(a):
 
     tanh: 1 − h²   sigmoid: h(1 − h)   ReLU: 1 if a > 0 else 0   hard tanh: 1 if −1 < a < 1 else 0   linear: 1
 
+A layer's Φ′(a_r) is the same form elementwise (``1 − h_r²``; ``vector_steps.py`` writes the rest).
+
 Every number comes from the engine (``node.grad``, the local derivatives on the edges).
 """
 
@@ -20,11 +22,12 @@ from pathgrad.engine import Value
 from pathgrad.engine.ops import linear_operands
 
 from ..model import GroupView
+from ..text import subscript
 from .frames import Line, line
 from .graph import StepGraph
 from .words import number
 
-__all__ = ["CHAINS", "neuron_delta_lines", "phi_prime"]
+__all__ = ["CHAINS", "neuron_delta_lines", "phi_prime", "vector_phi_prime"]
 
 CHAINS = {"h": "Δ over post-activations h", "a": "δ over pre-activations a"}
 """The two chain variables a page can narrate, by the name ``step(chain=...)`` takes."""
@@ -45,6 +48,24 @@ _CLOSED_FORMS: dict[str, Callable[[float, float, int, float], str]] = {
 }
 
 
+_VECTOR_FORMS = {
+    "tanh": "1 − {h}²",
+    "sigmoid": "{h} ⊙ (1 − {h})",
+    "relu": "1 where {a} > 0, else 0",
+    "hardtanh": "1 where −1 < {a} < 1, else 0",
+    "identity": "1",
+}
+"""The same closed forms over a whole layer, elementwise (``{h}`` and ``{a}`` name its vectors)."""
+
+
+def vector_phi_prime(graph: StepGraph, layer) -> str:
+    """Φ′(a_r) of a layer in closed form (``1 − h₂²``), or ``∂h/∂a`` where the activation has none."""
+    r = subscript(layer.index)
+    ops = {graph.node[g.h].op if g.h != g.a else "identity" for g in layer.neurons}
+    form = _VECTOR_FORMS.get(ops.pop()) if len(ops) == 1 else None
+    return form.format(h=f"h{r}", a=f"a{r}") if form else f"∂h{r}/∂a{r}"
+
+
 def phi_prime(h_node: Value, a: float, digits: int) -> str:
     """Φ′(a) in its closed form with its numbers (``1 − h² = 1 − 0.679² = 0.539``)."""
     value = h_node.local_grads[0]
@@ -54,8 +75,7 @@ def phi_prime(h_node: Value, a: float, digits: int) -> str:
 
 def neuron_delta_lines(graph: StepGraph, group: GroupView, digits: int) -> list[Line]:
     """The neuron's backward step in δ form: Δ(h) gathered, Φ′(a), δ = Φ′·Δ, then ∂L/∂w = δ·h_{r−1}."""
-    by_id = {graph.ids[n]: n for n in graph.order}
-    a_node, h_node = by_id[group.a], by_id[group.h]
+    a_node, h_node = graph.node[group.a], graph.node[group.h]
     name = group.name
     lines = []
     if h_node is not a_node:

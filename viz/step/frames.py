@@ -57,9 +57,9 @@ class NodeChange:
     def to_json(self, words: tuple[str, str]) -> dict[str, str]:
         change = {}
         if self.data is not None:
-            change["d"] = f"{words[0]} {self.data}"
+            change["d"] = f"{words[0]} {self.data}" if words[0] else self.data
         if self.grad is not None:
-            change["g"] = f"{words[1]} {self.grad}"
+            change["g"] = f"{words[1]} {self.grad}" if words[1] else self.grad
         if self.note is not None:
             change["g"] = self.note
         if self.state is not None:

@@ -11,6 +11,7 @@ from pathgrad.engine import BackwardStep, Value, backward_steps, topological_ord
 from ..ids import edge_id
 from ..model import DEFAULT_MAX_NODES, EdgeView, GraphTooLargeError, GroupView, build_model
 from ..text import shown_text
+from .layers import VectorLayer, vector_layers
 from .words import node_names
 
 __all__ = ["StepGraph"]
@@ -26,6 +27,7 @@ class StepGraph:
         kinds: ``input``, ``parameter``, ``constant`` or ``result`` by node.
         edges: the display model's edges, in order of their child.
         groups: the display model's neurons (a ``linear`` node and its activation).
+        node: each node by its id.
 
     Args:
         root: the output node.
@@ -58,6 +60,17 @@ class StepGraph:
         self.edges: tuple[EdgeView, ...] = model.edges
         self.groups: tuple[GroupView, ...] = model.groups
         self._records: list[BackwardStep] | None = None
+        self._layers: list[VectorLayer] | None = None
+        self.node: dict[str, Value] = {ident: node for node, ident in self.ids.items()}
+        """Each node by its id."""
+
+    @property
+    def layers(self) -> list[VectorLayer]:
+        """The neurons grouped into layers, first to last (``layers.py``), found once."""
+        if self._layers is None:
+            readers = [[self.ids[p] for p in node.parents] for node in self.order if node.parents]
+            self._layers = vector_layers(self.groups, readers)
+        return self._layers
 
     def records(self) -> list[BackwardStep]:
         """``engine.backward_steps`` of one fresh backward pass (leaf grads start at 0), run once.

@@ -44,6 +44,7 @@ STYLE = f"""
 .stepgraph .node.parameter rect {{ fill: #D6ECFA; }}
 .stepgraph .node.constant rect {{ fill: #EEEEEE; }}
 .stepgraph .node .label text {{ font-weight: bold; }}
+.stepgraph .node text.fixed {{ fill: #555; }}
 .stepgraph .node .op {{ font-size: {OP_SCALE * FONT}px; fill: #555; }}
 .stepgraph .edge path {{ fill: none; stroke: #666; stroke-width: 1.6; }}
 .stepgraph .edge polygon {{ fill: #666; stroke: none; }}
@@ -62,7 +63,7 @@ def _dot_source(
     ]
     for box in view.boxes:
         lines.append(f'  "{box.id}" [width={widths[box.id] / 72:.4f}, height={heights[box.id] / 72:.4f}];')
-    placeholder = "0" * edge_chars
+    placeholder = "0" * edge_chars if view.edge_labels else ""
     for ident, tail, head in view.edges:
         lines.append(f'  "{tail}" -> "{head}" [id="{ident}", label="{placeholder}"];')
     lines.append("}")
@@ -101,20 +102,22 @@ def _text(x: float, y: float, content: str, cls: str = "") -> str:
     return f'<text{klass} x="{x:.1f}" y="{y:.1f}" text-anchor="middle" dominant-baseline="central">{html.escape(content)}</text>'
 
 
-def _row_fields(row: str) -> tuple[str, ...]:
-    return {"pair": ("data", "grad"), "data": ("data",), "grad": ("grad",)}[row]
-
-
-def _cells(box: Box, chars: dict[str, int]) -> list[list[tuple[str, int]]]:
-    """Each row's cells as (cell id, characters): one cell, or a node's data and grad side by side."""
+def _cells(box: Box, chars: dict[str, int]) -> list[list[tuple[str, str, int]]]:
+    """Each row's cells as (cell id or fixed text, kind, characters)."""
     return [
-        [(field_id(node, f), chars[field_id(node, f)]) for f in _row_fields(row)] for node, row in box.rows
+        [
+            (text, kind, len(text))
+            if kind == "text"
+            else (field_id(text, kind), kind, chars[field_id(text, kind)])
+            for text, kind in row
+        ]
+        for row in box.rows
     ]
 
 
 def _box_width(box: Box, chars: dict[str, int]) -> float:
-    """Room for the widest row, and for the header centred with the op symbol at its left."""
-    widest = max(sum(c for _, c in row) + 2 * (len(row) - 1) for row in _cells(box, chars))
+    """Room for the widest row (its cells share it equally), and for the header with its op symbol."""
+    widest = max(len(row) * max(c for _, _, c in row) + 2 * (len(row) - 1) for row in _cells(box, chars))
     header = len(box.header) + 2 * OP_SCALE * len(box.symbol) + (1 if box.symbol else 0)
     return CHAR_WIDTH * FONT * max(widest, header) + 2 * PAD
 
@@ -137,10 +140,12 @@ def _box_svg(box: Box, place: tuple, flip: float, chars: dict[str, int], texts: 
     for r, row in enumerate(_cells(box, chars), 1):
         ty = y + PAD / 2 + ROW * (r + 0.5)
         share = w / len(row)
-        for k, ((cell, _), kind) in enumerate(zip(row, _row_fields(box.rows[r - 1][1]))):
-            parts.append(
-                f'<g id="{cell}" class="field {kind}">{_text(x + share * (k + 0.5), ty, texts.get(cell, ""))}</g>'
-            )
+        for k, (cell, kind, _) in enumerate(row):
+            tx = x + share * (k + 0.5)
+            if kind == "text":
+                parts.append(_text(tx, ty, cell, "fixed"))
+            else:
+                parts.append(f'<g id="{cell}" class="field {kind}">{_text(tx, ty, texts.get(cell, ""))}</g>')
     parts.append("</g>")
     return "".join(parts)
 

@@ -31,7 +31,7 @@ from .training import training_frames
 
 __all__ = ["Mode", "MODES", "register", "default_modes", "VIEWS", "RESERVED_KEYS"]
 
-VIEWS = ("expanded", "neuron")
+VIEWS = ("expanded", "neuron", "layer")
 """The views of a graph a step-through draws (``views.py``)."""
 
 RESERVED_KEYS = frozenset({"z", "c", " "})
@@ -141,6 +141,9 @@ register(
         build=paths_frames,
         subject="node",
         dims=True,
+        # a layer box holds a whole vector: a path through one of its scalars has no box of its own
+        views=("expanded", "neuron"),
+        offered=("expanded", "neuron"),
     )
 )
 register(

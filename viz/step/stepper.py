@@ -41,7 +41,7 @@ from .views import VIEW_BUILDERS
 __all__ = ["Stepper", "step", "make_stepper", "NEURON_VIEW_NODES"]
 
 NEURON_VIEW_NODES = 3000
-"""The largest graph the neuron view reads (its boxes are limited by ``max_nodes``)."""
+"""The largest graph the neuron and layer views read (their boxes are limited by ``max_nodes``)."""
 
 
 class Stepper:
@@ -170,11 +170,14 @@ def step(
         max_nodes: larger graphs raise ``viz.model.GraphTooLargeError`` suggesting a collapsed view.
         title: the page title (default from the root's name).
         theme: ``"projector"`` or ``"notebook"``.
-        view: ``"expanded"`` (a box per node) or ``"neuron"`` (a box per neuron: a, δ, h, Δ;
-            weights on the edges), for networks too large to read node by node.
-        chain: the chain variable the backward steps of a neuron view open in: ``"h"`` (the Δ
-            recursion over post-activations) or ``"a"`` (δ = Φ′(a) · Σ w·δ over pre-activations);
-            the page's ``c`` key switches at the same step.
+        view: ``"expanded"`` (a box per node), ``"neuron"`` (a box per neuron: a, δ, h, Δ;
+            weights on the edges) or ``"layer"`` (a box per layer: the vectors b, a, δ, h, Δ,
+            and each W_r with ∂L/∂W_r on the way between layers), for networks too large to
+            read node by node.
+        chain: the chain variable the backward steps of a neuron or layer view open in: ``"h"``
+            (the Δ recursion over post-activations) or ``"a"`` (δ = Φ′(a) · Σ w·δ over
+            pre-activations; in the layer view δ_r = Φ′(a_r) ⊙ W_{r+1} δ_{r+1}); the page's ``c``
+            key switches at the same step.
     """
     if chain not in CHAINS:
         raise ValueError(f"chain must be one of {', '.join(repr(c) for c in CHAINS)}, got {chain!r}")
@@ -193,8 +196,8 @@ def step(
     nudges = tuple(nudges)
     if not all(isinstance(h, Real) and not isinstance(h, bool) and 0 < abs(h) < 1e300 for h in nudges):
         raise ValueError(f"nudges must be non-zero finite numbers, got {nudges!r:.60}")
-    # the neuron view draws far fewer boxes than the graph has nodes: its limit is on boxes
-    graph = StepGraph(root, max_nodes=max_nodes if view != "neuron" else NEURON_VIEW_NODES)
+    # the neuron and layer views draw far fewer boxes than the graph has nodes: their limit is on boxes
+    graph = StepGraph(root, max_nodes=max_nodes if view == "expanded" else NEURON_VIEW_NODES)
     return make_stepper(
         graph,
         modes=tuple(modes) if modes is not None else default_modes(view),

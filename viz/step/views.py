@@ -1,13 +1,16 @@
 r"""What a step-through draws: boxes made of cells, and the edges between boxes.
 
-Two views of the same graph, with the same cell ids (``viz.ids.field_id``: ``<node_id>-data``,
-``<node_id>-grad``), so one set of frames drives either:
+Three views of the same graph, with the same cell ids (``pathgrad.viz.ids.field_id``:
+``<node_id>-data``, ``<node_id>-grad``), so one set of frames drives any of them:
 
 * ``expanded_view``: one box per node — its name, ``data``, ``grad``;
 * ``neuron_view``: one box per neuron (the lecture's Figure 1.1), from the display
   model's groups: a and its δ = ∂L/∂a, h = Φ(a) and its Δ = ∂L/∂h; the neuron's
   weights and bias live inside it, so the edge x_i → a shows the local derivative
-  ∂a/∂x_i = w_i. Nodes outside neurons (inputs, the loss) keep their own boxes.
+  ∂a/∂x_i = w_i. Nodes outside neurons (inputs, the loss) keep their own boxes;
+* ``layer_view``: one box per layer (the lecture's vector units, Figure (d)), a table of
+  its neurons' b, a, δ, h, Δ, and one box per weight matrix W_r with ∂L/∂W_r = h_{r−1} δ_rᵀ
+  below it, on the way from h_{r−1} to layer r (``layers.py``).
 
 A view also says the words in front of each cell's number (``data``/``grad``, or a/δ
 and h/Δ in a neuron), which edge carries the label of an edge it does not draw, and
@@ -18,12 +21,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from pathgrad.engine import Value
 from pathgrad.engine.ops import linear_operands
 
+from ..ids import edge_id, group_id, output_edge_id
+from ..text import subscript, superscript
 from .frames import DEFAULT_WORDS, Step
 from .graph import StepGraph
+from .layers import VectorLayer, previous_output
 
-__all__ = ["Box", "View", "expanded_view", "neuron_view", "VIEW_BUILDERS", "short_label"]
+__all__ = [
+    "Box",
+    "Cell",
+    "View",
+    "expanded_view",
+    "neuron_view",
+    "layer_view",
+    "VIEW_BUILDERS",
+    "short_label",
+]
 
 _LABEL_LIMIT = 28
 
@@ -33,12 +49,17 @@ def short_label(name: str, limit: int = _LABEL_LIMIT) -> str:
     return name if len(name) <= limit else name[: limit - 1] + "…"
 
 
+Cell = tuple[str, str]
+"""One cell of a box: ``(node id, "data" | "grad")``, or ``(text, "text")`` for a fixed text
+(a column heading, a neuron's name, a caption)."""
+
+
 @dataclass(frozen=True)
 class Box:
     """One box: a header (its name, op symbol in the corner) above rows of cells.
 
-    ``rows[r]`` lists the node ids whose cell sits in row r; a row holds a node's
-    ``-data`` and ``-grad`` cells side by side (``fields``), or each on its own row.
+    Each row lists its cells left to right, sharing the row's width equally, so rows with
+    as many cells line up as the columns of a table (the layer view's vectors).
     """
 
     id: str
@@ -46,8 +67,7 @@ class Box:
     title: str
     header: str
     symbol: str
-    rows: tuple[tuple[str, str], ...]
-    """(node id, field) per row: field ``data`` or ``grad``, or ``pair`` for both side by side."""
+    rows: tuple[tuple[Cell, ...], ...]
 
 
 @dataclass
@@ -66,6 +86,10 @@ class View:
     """an edge the view does not draw → the drawn edge that carries its label."""
     box_names: dict[str, str] = field(default_factory=dict)
     """box id → its name, for the boxes that hold several nodes."""
+    edge_labels: bool = True
+    """The drawn edges carry text (local derivatives, weights); the layer view's carry none."""
+    whole_box_lines: bool = False
+    """A box's first step already writes the whole box (the layer view's vector form)."""
 
     def words(self, node: str) -> tuple[str, str]:
         """What ``node``'s data and grad cells say before their numbers."""
@@ -89,7 +113,7 @@ class View:
             node = record.focus[0] if record.focus else None
             box = self.box_of.get(node, node)
             inside = node in self.box_of
-            quiet = inside and node not in self.owners and not record.trail  # a weight: nothing to push
+            quiet = inside and not record.trail  # a weight or an input: nothing to push
             if merged and (quiet or (inside and box == current)):
                 last = merged[-1]
                 last.nodes.update(record.nodes)
@@ -97,7 +121,7 @@ class View:
                 last.targets += [t for t in record.targets if t not in last.targets]
                 last.trail += record.trail
                 last.values.setdefault("merged", []).append(record.values)
-                if not quiet:
+                if not quiet and not self.whole_box_lines:
                     last.lines += [item for item in record.lines if item.kind != "note"]
                 continue
             record = replace(
@@ -108,7 +132,7 @@ class View:
                 targets=list(record.targets),
                 trail=list(record.trail),
                 values=dict(record.values),
-                title=f"neuron {self.box_names[box]}" if inside else record.title,
+                title=self.box_names[box] if inside else record.title,
             )
             merged.append(record)
             current = box if inside else None
@@ -120,7 +144,7 @@ def _node_box(graph: StepGraph, node) -> Box:
     classes = f"node {graph.kinds[node]}" + (" root" if node is graph.root else "")
     symbol = node.operation.symbol if node.operation is not None else ""
     name = graph.names[node]
-    return Box(ident, classes, name, short_label(name), symbol, ((ident, "data"), (ident, "grad")))
+    return Box(ident, classes, name, short_label(name), symbol, (((ident, "data"),), ((ident, "grad"),)))
 
 
 def expanded_view(graph: StepGraph) -> View:
@@ -143,7 +167,7 @@ def neuron_view(graph: StepGraph) -> View:
         for member in group.members:
             box_of[member] = group.id
         activation = f" · {group.activation}" if group.activation else ""
-        rows = ((group.a, "pair"),) if group.a == group.h else ((group.a, "pair"), (group.h, "pair"))
+        rows = tuple(((node, "data"), (node, "grad")) for node in dict.fromkeys((group.a, group.h)))
         words[group.a] = ("a", "δ")
         if group.h != group.a:
             words[group.h] = ("h", "Δ")
@@ -154,7 +178,14 @@ def neuron_view(graph: StepGraph) -> View:
         tail, head = box_of.get(e.parent, e.parent), box_of.get(e.child, e.child)
         if tail != head:
             edges.append((e.id, tail, head))
-    view = View(boxes, edges, box_of, frozenset(words), words, box_names={g.id: g.name for g in graph.groups})
+    view = View(
+        boxes,
+        edges,
+        box_of,
+        frozenset(words),
+        words,
+        box_names={g.id: f"neuron {g.name}" for g in graph.groups},
+    )
     view.carriers = _weight_carriers(graph, {ident for ident, _, _ in edges})
     return view
 
@@ -176,5 +207,135 @@ def _weight_carriers(graph: StepGraph, drawn: set[str]) -> dict[str, str]:
     return paired
 
 
-VIEW_BUILDERS = {"expanded": expanded_view, "neuron": neuron_view}
+LAYER_ROWS = 10
+"""A layer box lists at most this many neurons (an input box this many inputs), then "… k more"."""
+MATRIX_COLUMNS = 6
+"""A weight box shows at most this many columns of W_r, then "…"."""
+
+_QUIET = ("", "")
+
+
+def _more(count: int, shown: int) -> tuple[tuple[Cell, ...], ...]:
+    """A last row saying how many were left out, if any."""
+    return (((f"… {count - shown} more", "text"),),) if count > shown else ()
+
+
+def _input_box(ident: str, inputs: list[Value], graph: StepGraph) -> Box:
+    """x ∈ ℝᵈ: one row per input, its value and ∂L/∂x."""
+    shown = inputs[:LAYER_ROWS]
+    rows = (
+        (("", "text"), ("x", "text"), ("∂L/∂x", "text")),
+        *(((graph.names[x], "text"), (graph.ids[x], "data"), (graph.ids[x], "grad")) for x in shown),
+    )
+    rows += _more(len(inputs), len(shown))
+    header = f"x ∈ ℝ{superscript(len(inputs))}"
+    return Box(ident, "node vector input", "inputs x", header, "", rows)
+
+
+def _layer_box(ident: str, layer: VectorLayer) -> Box:
+    """Layer r as a table: one row per neuron, the columns b, a, δ, h, Δ (vectors of ℝ^p_r)."""
+    linear = all(group.a == group.h for group in layer.neurons)
+    headings = ("b", "a = h", "δ = Δ") if linear else ("b", "a", "δ", "h", "Δ")
+    rows = [(("", "text"), *((word, "text") for word in headings))]
+    for group in layer.neurons[:LAYER_ROWS]:
+        name = group.name.removeprefix(f"{layer.name}.")
+        cells = [(name, "text"), (group.bias, "data"), (group.a, "data"), (group.a, "grad")]
+        if not linear:
+            cells += [(group.h, "data"), (group.h, "grad")]
+        rows.append(tuple(cells))
+    rows += _more(len(layer.neurons), LAYER_ROWS)
+    header = f"{layer.name} · {layer.activation} · ℝ{superscript(len(layer.neurons))}"
+    return Box(ident, "node vector layer", f"layer {layer.name}", header, "", tuple(rows))
+
+
+def _matrix_box(ident: str, layer: VectorLayer) -> Box:
+    """W_r (p_{r−1} × p_r) above ∂L/∂W_r = h_{r−1} δ_rᵀ, entry [i, j] in row i, column j."""
+    r, (rows_in, columns) = layer.index, layer.shape
+
+    def table(field: str) -> list[tuple[Cell, ...]]:
+        rows = []
+        for weights in layer.weights[:LAYER_ROWS]:
+            cells = [(w, field) if w is not None else ("·", "text") for w in weights[:MATRIX_COLUMNS]]
+            rows.append(tuple(cells + [("…", "text")] * (columns > MATRIX_COLUMNS)))
+        return rows + list(_more(rows_in, LAYER_ROWS))
+
+    caption = f"∂L/∂W{subscript(r)} = {previous_output(r)} δ{subscript(r)}ᵀ"
+    rows = (*table("data"), ((caption, "text"),), *table("grad"))
+    header = f"W{subscript(r)}  {rows_in}×{columns}"
+    return Box(ident, "node matrix parameter", f"W{subscript(r)}", header, "", rows)
+
+
+def layer_view(graph: StepGraph) -> View:
+    """One box per layer (a table of its neurons' b, a, δ, h, Δ) and one per weight matrix W_r.
+
+    The matrix box sits on the way from h_{r−1} to layer r, so W_r and ∂L/∂W_r read as the
+    connection's label; the edges carry no text. Nodes outside layers keep their own boxes.
+    """
+    if not graph.groups:
+        raise ValueError(
+            "view='layer': the graph has no neurons (nodes made by the 'linear' op, as nn.Neuron makes them); "
+            "step through it with the default view"
+        )
+    layers = graph.layers
+    node = {graph.ids[n]: n for n in graph.order}
+    box_of: dict[str, str] = {}
+    names: dict[str, str] = {}
+    boxes: list[Box] = []
+    unit = {}  # layer index → its box id
+    inputs = [x for x in layers[0].inputs if x not in {g.h for g in graph.groups}]
+    if inputs:
+        ident = group_id(0, "inputs")
+        boxes.append(_input_box(ident, [node[x] for x in inputs], graph))
+        box_of.update({x: ident for x in inputs})
+        names[ident] = "inputs x"
+    for layer in layers:
+        matrix, box = group_id(layer.index, f"W {layer.name}"), group_id(layer.index, f"layer {layer.name}")
+        unit[layer.index] = box
+        boxes += [_matrix_box(matrix, layer), _layer_box(box, layer)]
+        for weights in layer.weights:
+            box_of.update({w: matrix for w in weights if w is not None})
+        for group in layer.neurons:
+            box_of.update({member: box for member in group.members if member not in box_of})
+        names[matrix], names[box] = f"W{subscript(layer.index)} of layer {layer.name}", f"layer {layer.name}"
+    boxes += [_node_box(graph, n) for n in graph.order if graph.ids[n] not in box_of]
+    edges: list[tuple[str, str, str]] = []
+    carriers: dict[str, str] = {}
+    for layer in layers:
+        matrix, box = group_id(layer.index, f"W {layer.name}"), unit[layer.index]
+        into = output_edge_id(matrix)
+        sources = list(dict.fromkeys(box_of.get(x, x) for x in layer.inputs))
+        edges += [(edge_id(matrix, k), source, matrix) for k, source in enumerate(sources)]
+        edges.append((into, matrix, box))
+        for group in layer.neurons:
+            a = node[group.a]
+            layout = linear_operands(len(a.parents))
+            for k in layout.inputs:
+                source = box_of.get(graph.ids[a.parents[k]], graph.ids[a.parents[k]])
+                carriers[graph.edge(a, k)] = edge_id(matrix, sources.index(source))
+            for k in (*layout.weights, layout.bias):
+                carriers[graph.edge(a, k)] = into
+    linking = {(tail, head) for _, tail, head in edges}
+    for e in graph.edges:
+        tail, head = box_of.get(e.parent, e.parent), box_of.get(e.child, e.child)
+        if e.id in carriers or tail == head:
+            continue
+        if (tail, head) not in linking:
+            linking.add((tail, head))
+            edges.append((e.id, tail, head))
+        carriers[e.id] = next(ident for ident, t, h in edges if (t, h) == (tail, head))
+    carriers = {edge: drawn for edge, drawn in carriers.items() if edge != drawn}
+    return View(
+        boxes,
+        edges,
+        box_of,
+        owners=frozenset(box_of),
+        cell_words={member: _QUIET for member in box_of},
+        carriers=carriers,
+        box_names=names,
+        edge_labels=False,
+        whole_box_lines=True,
+    )
+
+
+VIEW_BUILDERS = {"expanded": expanded_view, "neuron": neuron_view, "layer": layer_view}
 """Each view by name: ``(graph) -> View``."""

@@ -91,6 +91,7 @@ LECTURE: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
             ("mlp_neuron_view", "A 2-3-2-1 network, one box per neuron, ∂L/∂w on the edges."),
             ("mlp_layer_view", "The same network as vector units: a, h, δ, Δ and b per layer, W and ∂L/∂W."),
             ("step_mlp", "Step through a 2-4-4-1 network, one box per neuron."),
+            ("step_mlp_layers", "The same network, one box per layer: vectors, W and ∂L/∂W = h δᵀ."),
             ("step_mlp_nodes", "The same network node by node."),
         ),
     ),

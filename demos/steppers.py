@@ -6,7 +6,8 @@ the same name beside it for the gallery:
 * ``step_neuron.html``: the lecture neuron o = tanh(x1·w1 + x2·w2 + b);
 * ``step_two_paths.html``: o = exp(w²)·sin(w²), whose two paths from w add up to ∂o/∂w;
 * ``step_mlp.html``: a 2-4-4-1 tanh network's squared error on one sample, one box per
-  neuron (a, δ, h, Δ), and ``step_mlp_nodes.html``, the same graph node by node;
+  neuron (a, δ, h, Δ); ``step_mlp_layers.html``, a box per layer (the vectors b, a, δ,
+  h, Δ and each W_r with ∂L/∂W_r = h_{r−1} δ_rᵀ); ``step_mlp_nodes.html``, node by node;
 * ``step_training.html``: fit iterations of a 2-3-1 network on XOR, on one locked layout,
   showing the sample x = (1, 1): its first-layer gradients δ·x are not zero, as they
   are for x = (0, 0), whose every ∂L/∂w of the first layer is δ · 0.
@@ -79,6 +80,8 @@ def main(out: Path, quick: bool = False) -> dict:
     mlp_page = step(mlp_loss(), view="neuron", title="2-4-4-1 network, one sample: a box per neuron")
     _save(mlp_page, out, "step_mlp")
     _save(step(mlp_loss(), title="2-4-4-1 network, one sample: every node"), out, "step_mlp_nodes")
+    layer_page = step(mlp_loss(), view="layer", title="2-4-4-1 network, one sample: a box per layer")
+    _save(layer_page, out, "step_mlp_layers")
 
     random.seed(1)
     model = MLP(2, [3, 1], activation="tanh")
@@ -104,6 +107,10 @@ def main(out: Path, quick: bool = False) -> dict:
         "neuron: path sum = grad for w1": _path_sum_matches(neuron_page, "w1"),
         "two paths: path sum = grad for w": _path_sum_matches(two_page, w.label),
         "mlp nodes / edges": (mlp_page.data["counts"]["nodes"], mlp_page.data["counts"]["edges"]),
+        "mlp layer view steps (forward, backward)": (
+            len(layer_page.data["timelines"]["forward"]),
+            len(layer_page.data["timelines"]["backward"]),
+        ),
         "training loss first → last": (f"{losses[0]:.4f}", f"{losses[-1]:.2e}"),
         "training sample x, first-layer ∂L/∂w at iteration 1": (
             tuple(float(v) for v in XOR_X[TRAINING_SAMPLE]),

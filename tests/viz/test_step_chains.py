@@ -55,3 +55,17 @@ def test_a_hidden_neurons_delta_names_the_next_layers_weights_and_deltas():
 def test_chain_is_h_or_a():
     with pytest.raises(ValueError, match="chain must be one of"):
         step(mlp_loss(), view="neuron", chain="δ")
+
+
+def test_node_by_node_each_neurons_a_step_is_also_written_in_delta_form():
+    loss = mlp_loss()
+    page = step(loss)
+    by_label = {n.label: n for n in topological_order(loss) if n.label}
+    written = [s for s in page.data["timelines"]["backward"] if "chains" in s]
+    assert len(written) == 9
+    for record in written:
+        name = record["title"].split("Δ(", 1)[1].split(".a)")[0]
+        assert record["title"].endswith(f"Δ({name}.a) is final")
+        lines = [text for _, text in record["chains"]["a"]]
+        delta = next(t for t in lines if t.startswith(f"δ({name}) = Φ′(a) · Δ(h)"))
+        assert last_number(delta) == pytest.approx(by_label[f"{name}.a"].grad, abs=5e-4)

@@ -53,9 +53,13 @@ def backward_frames(graph: StepGraph, settings: Settings) -> Frames:
     steps = []
     received: dict[Value, list[float]] = {}
     # in the neuron view a neuron's steps become one, which its first (h's) step also writes in δ form;
+    # node by node, the step of a (where δ is final and pushed to the weights) does;
     # in the layer view a layer's steps become one, which its first step writes in vector form
     records = graph.records()
-    opening = {group.h: group for group in graph.groups} if settings.view == "neuron" else {}
+    opening = {
+        "neuron": {group.h: group for group in graph.groups},
+        "expanded": {group.a: group for group in graph.groups},
+    }.get(settings.view, {})
     layers = layer_openings(graph, (graph.ids[r.node] for r in records)) if settings.view == "layer" else {}
     for record in records:
         node = record.node

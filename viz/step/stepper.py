@@ -174,7 +174,7 @@ def step(
             weights on the edges) or ``"layer"`` (a box per layer: the vectors b, a, δ, h, Δ,
             and each W_r with ∂L/∂W_r on the way between layers), for networks too large to
             read node by node.
-        chain: the chain variable the backward steps of a neuron or layer view open in: ``"h"``
+        chain: the chain variable the backward steps of a network open in: ``"h"``
             (the Δ recursion over post-activations) or ``"a"`` (δ = Φ′(a) · Σ w·δ over
             pre-activations; in the layer view δ_r = Φ′(a_r) ⊙ W_{r+1} δ_{r+1}); the page's ``c``
             key switches at the same step.

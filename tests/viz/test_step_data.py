@@ -327,14 +327,13 @@ def test_every_nudged_node_shows_its_exact_change_and_its_own_derivative_times_h
         )
 
 
-def test_each_push_says_what_the_parent_has_accumulated_so_far():
+def test_a_push_onto_a_parent_that_already_held_something_says_what_it_has_accumulated():
     w, loss = diamond()
     steps = step(loss).data["timelines"]["backward"]
     notes = [text for s in steps for kind, text in s["lines"] if text.startswith("Δ(w) is now")]
-    first = next(
-        amount for s in steps for parent, _, amount, _ in s["values"]["contributions"] if parent == "n0_w"
-    )
-    assert notes == [f"Δ(w) is now {first:.3f}", f"Δ(w) is now {w.grad:.3f}"]
+    pushes = [c for s in steps for c in s["values"]["contributions"] if c[0] == "n0_w"]
+    assert len(pushes) == 2 and pushes[1][3] == pytest.approx(pushes[0][2] + pushes[1][2], rel=1e-12)
+    assert notes == [f"Δ(w) is now {w.grad:.3f}"]  # the first push is the whole sum so far: no note
 
 
 def test_a_quiz_question_points_at_the_edges_its_answer_is_gathered_from():

@@ -43,7 +43,8 @@ def _lines(
                 f"{number(record.grad, digits)} = {number(c.amount, digits)}",
             )
         )
-        lines.append(line("note", f"Δ({parent}) is now {number(c.parent_grad_after, digits)}"))
+        if c.parent_grad_after != c.amount:  # it already held something: say what the sum is now
+            lines.append(line("note", f"Δ({parent}) is now {number(c.parent_grad_after, digits)}"))
     return [item for item in lines if item.text]
 
 

@@ -162,7 +162,11 @@ def _widget_class():
             graph = self._fresh_graph()
             built = {MODES[m]: MODES[m].build(graph, self._settings) for m in self._modes}
             data = page_data(
-                graph, VIEW_BUILDERS["expanded"](graph), built, self._title, self._settings.digits
+                graph,
+                VIEW_BUILDERS["expanded"](graph, self._settings),
+                built,
+                self._title,
+                self._settings.digits,
             )
             # what make_stepper adds beside the frames (the opening chain form, say) stays as laid out
             return {**{key: value for key, value in self._laid_out.items() if key not in data}, **data}

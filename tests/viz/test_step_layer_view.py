@@ -14,6 +14,7 @@ from pathgrad.nn.losses import mse, softmax_cross_entropy
 from pathgrad.nn.matrix import MatrixMLP, mse_gradient, softmax_cross_entropy_gradient
 from pathgrad.viz.step import step
 from pathgrad.viz.step.graph import StepGraph
+from pathgrad.viz.step.settings import Settings
 from pathgrad.viz.step.views import layer_view
 from pathgrad.viz.text import parse_number
 
@@ -77,7 +78,7 @@ def test_every_cell_of_the_layer_view_equals_the_matrix_version(activation):
 def test_a_weight_box_is_W_r_with_neuron_js_weight_on_input_i_in_row_i_column_j():
     model = network()
     graph = StepGraph(squared_error(model))
-    view = layer_view(graph)
+    view = layer_view(graph, Settings(view="layer"))
     label = {ident: graph.names[node] for node, ident in graph.ids.items()}
     matrices = [box for box in view.boxes if "matrix" in box.classes]
     assert [box.header for box in matrices] == ["W₁  2×4", "W₂  4×4", "W₃  4×1"]
@@ -179,7 +180,7 @@ def test_forward_backward_quiz_and_nudge_step_in_the_layer_view_and_paths_are_re
 
 def test_a_wide_layer_lists_ten_neurons_and_says_how_many_more():
     loss = squared_error(network(sizes=(12, 1)))
-    view = layer_view(StepGraph(loss))
+    view = layer_view(StepGraph(loss), Settings(view="layer"))
     first = next(box for box in view.boxes if box.title == "layer L1")
     assert len(first.rows) == 1 + 10 + 1 and first.rows[-1] == (("… 2 more", "text"),)
     matrix = next(box for box in view.boxes if box.title == "W₁")

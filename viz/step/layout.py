@@ -32,6 +32,7 @@ CHAR_WIDTH = 0.6
 """Advance of one monospace character, in em."""
 PAD = 8.0
 ROW = 1.45 * FONT
+EDGE_ROW = 1.3 * EDGE_FONT
 ARROW = 9.0
 OP_SCALE = 14.0 / 15.0
 """Size of the op symbol in a box's corner, relative to the node text."""
@@ -52,8 +53,24 @@ STYLE = f"""
 """
 
 
+def _placeholder(view: View, ident: str, chars: dict[str, int], edge_chars: int) -> str:
+    """Room for an edge's label: its local derivative, or a parameter's two cells on two lines."""
+    if not view.edge_labels:
+        return ""
+    weight = view.edge_cells.get(ident)
+    if weight is None:
+        return "0" * edge_chars
+    width = max(chars[field_id(weight, "data")], chars[field_id(weight, "grad")])
+    return "0" * width + "\\n" + "0" * width
+
+
 def _dot_source(
-    view: View, widths: dict[str, float], heights: dict[str, float], edge_chars: int, rankdir: str
+    view: View,
+    widths: dict[str, float],
+    heights: dict[str, float],
+    chars: dict[str, int],
+    edge_chars: int,
+    rankdir: str,
 ) -> str:
     lines = [
         "digraph stepper {",
@@ -63,9 +80,10 @@ def _dot_source(
     ]
     for box in view.boxes:
         lines.append(f'  "{box.id}" [width={widths[box.id] / 72:.4f}, height={heights[box.id] / 72:.4f}];')
-    placeholder = "0" * edge_chars if view.edge_labels else ""
     for ident, tail, head in view.edges:
-        lines.append(f'  "{tail}" -> "{head}" [id="{ident}", label="{placeholder}"];')
+        lines.append(
+            f'  "{tail}" -> "{head}" [id="{ident}", label="{_placeholder(view, ident, chars, edge_chars)}"];'
+        )
     lines.append("}")
     return "\n".join(lines)
 
@@ -102,27 +120,31 @@ def _text(x: float, y: float, content: str, cls: str = "") -> str:
     return f'<text{klass} x="{x:.1f}" y="{y:.1f}" text-anchor="middle" dominant-baseline="central">{html.escape(content)}</text>'
 
 
-def _cells(box: Box, chars: dict[str, int]) -> list[list[tuple[str, str, int]]]:
-    """Each row's cells as (cell id or fixed text, kind, characters)."""
-    return [
-        [
-            (text, kind, len(text))
-            if kind == "text"
-            else (field_id(text, kind), kind, chars[field_id(text, kind)])
-            for text, kind in row
-        ]
-        for row in box.rows
-    ]
+def _cells(box: Box, chars: dict[str, int], edge_chars: int) -> list[list[tuple[str, str, int]]]:
+    """Each row's cells as (cell id, edge id or fixed text; kind; characters)."""
+
+    def cell(key: str, kind: str) -> tuple[str, str, int]:
+        if kind == "text":
+            return key, kind, len(key)
+        if kind == "edge":
+            return key, kind, edge_chars
+        return field_id(key, kind), kind, chars[field_id(key, kind)]
+
+    return [[cell(key, kind) for key, kind in row] for row in box.rows]
 
 
-def _box_width(box: Box, chars: dict[str, int]) -> float:
+def _box_width(box: Box, chars: dict[str, int], edge_chars: int) -> float:
     """Room for the widest row (its cells share it equally), and for the header with its op symbol."""
-    widest = max(len(row) * max(c for _, _, c in row) + 2 * (len(row) - 1) for row in _cells(box, chars))
+    widest = max(
+        len(row) * max(c for _, _, c in row) + 2 * (len(row) - 1) for row in _cells(box, chars, edge_chars)
+    )
     header = len(box.header) + 2 * OP_SCALE * len(box.symbol) + (1 if box.symbol else 0)
     return CHAR_WIDTH * FONT * max(widest, header) + 2 * PAD
 
 
-def _box_svg(box: Box, place: tuple, flip: float, chars: dict[str, int], texts: dict[str, str]) -> str:
+def _box_svg(
+    box: Box, place: tuple, flip: float, chars: dict[str, int], edge_chars: int, texts: dict[str, str]
+) -> str:
     cx, cy, w, h = place
     x, y = cx - w / 2, flip - cy - h / 2
     parts = [
@@ -137,20 +159,27 @@ def _box_svg(box: Box, place: tuple, flip: float, chars: dict[str, int], texts: 
             f'<text class="op" x="{x + 5:.1f}" y="{y + PAD / 2 + ROW / 2:.1f}" dominant-baseline="central">'
             f"{html.escape(box.symbol)}</text>"
         )
-    for r, row in enumerate(_cells(box, chars), 1):
+    for r, row in enumerate(_cells(box, chars, edge_chars), 1):
         ty = y + PAD / 2 + ROW * (r + 0.5)
         share = w / len(row)
         for k, (cell, kind, _) in enumerate(row):
             tx = x + share * (k + 0.5)
             if kind == "text":
                 parts.append(_text(tx, ty, cell, "fixed"))
+            elif kind == "edge":  # a local derivative kept inside the box (a neuron's Φ′(a) on a → h)
+                parts.append(
+                    f'<g id="{cell}" class="edge inner">{_text(tx, ty, texts.get(cell, ""), "local")}</g>'
+                )
             else:
                 parts.append(f'<g id="{cell}" class="field {kind}">{_text(tx, ty, texts.get(cell, ""))}</g>')
     parts.append("</g>")
     return "".join(parts)
 
 
-def _edge_svg(ident: str, points: list[tuple], label: tuple | None, flip: float, text: str) -> str:
+def _edge_svg(
+    ident: str, points: list[tuple], label: tuple | None, flip: float, text: str, cells: tuple[str, ...] = ()
+) -> str:
+    """The edge's path and arrow, and at its label either its text or a parameter's cells, one per line."""
     pts = [(px, flip - py) for px, py in points]
     d = f"M{pts[0][0]:.1f},{pts[0][1]:.1f}" + "".join(
         f" C{pts[i][0]:.1f},{pts[i][1]:.1f} {pts[i + 1][0]:.1f},{pts[i + 1][1]:.1f} {pts[i + 2][0]:.1f},{pts[i + 2][1]:.1f}"
@@ -164,7 +193,14 @@ def _edge_svg(ident: str, points: list[tuple], label: tuple | None, flip: float,
     right = (bx + uy * ARROW * 0.45, by - ux * ARROW * 0.45)
     arrow = " ".join(f"{px:.1f},{py:.1f}" for px, py in (tip, left, right))
     parts = [f'<g id="{ident}" class="edge">', f'<path d="{d}"/>', f'<polygon points="{arrow}"/>']
-    if label is not None:
+    if label is not None and cells:
+        top = flip - label[1] - EDGE_ROW * (len(cells) - 1) / 2
+        for k, (cell, content) in enumerate(cells):
+            kind = cell.rsplit("-", 1)[1]
+            parts.append(
+                f'<g id="{cell}" class="field {kind}">{_text(label[0], top + k * EDGE_ROW, content)}</g>'
+            )
+    elif label is not None:
         parts.append(_text(label[0], flip - label[1], text, "local"))
     parts.append("</g>")
     return "".join(parts)
@@ -189,10 +225,10 @@ def layout_svg(
         edge_texts: the first text of each edge label.
         edge_chars: the longest text any edge label will show.
     """
-    widths = {box.id: _box_width(box, chars) for box in view.boxes}
+    widths = {box.id: _box_width(box, chars, edge_chars) for box in view.boxes}
     heights = {box.id: (len(box.rows) + 1) * ROW + PAD for box in view.boxes}
     layouts = [
-        _parse_plain(_run_dot(_dot_source(view, widths, heights, edge_chars, rankdir)))
+        _parse_plain(_run_dot(_dot_source(view, widths, heights, chars, edge_chars, rankdir)))
         for rankdir in ("LR", "TB")
     ]
     width, total, places, splines = max(layouts, key=lambda layout: min(aspect / layout[0], 1.0 / layout[1]))
@@ -205,8 +241,16 @@ def layout_svg(
         if not queue:
             raise GraphvizError(f"dot did not lay out the edge {ident}")
         points, label = queue.pop(0)
-        body.append(_edge_svg(ident, points, label, total, edge_texts.get(ident, "")))
-    body += [_box_svg(box, places[box.id], total, chars, texts) for box in view.boxes]
+        weight = view.edge_cells.get(ident)
+        cells = (
+            tuple((c, texts.get(c, "")) for c in (field_id(weight, "data"), field_id(weight, "grad")))
+            if weight
+            else ()
+        )
+        body.append(_edge_svg(ident, points, label, total, edge_texts.get(ident, ""), cells))
+    body += [
+        _box_svg(box, places[box.id], total, chars, edge_chars, texts | edge_texts) for box in view.boxes
+    ]
     margin = 6.0
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="stepgraph" viewBox="{-margin:.1f} {-margin:.1f} '

@@ -22,6 +22,8 @@ class Settings:
     max_paths: nodes with more paths to the output get a count instead of a walk.
     run: what a mode needs beyond the graph (training: the recorded ``fit`` run).
     view: the view the page draws (a neuron view's backward steps are also written in δ form).
+    parameter_boxes: in the default view, draw each neuron's weights and bias as boxes of
+        their own instead of writing them on the edges and in the neuron's a box.
     """
 
     digits: int = 3
@@ -29,3 +31,4 @@ class Settings:
     max_paths: int = MAX_STEPPED_PATHS
     run: Any = None
     view: str = "expanded"
+    parameter_boxes: bool = False

@@ -124,7 +124,7 @@ def make_stepper(
     unsupported = [m for m in modes if view not in MODES[m].views]
     if unsupported:
         raise ValueError(f"mode(s) {', '.join(unsupported)} cannot be shown in view={view!r}")
-    shown = VIEW_BUILDERS[view](graph)
+    shown = VIEW_BUILDERS[view](graph, settings)
     if view != "expanded":
         check_size(len(shown.boxes), max_boxes, f"boxes in the {view} view")
     built = {MODES[m]: MODES[m].build(graph, settings) for m in modes}
@@ -156,6 +156,7 @@ def step(
     theme: str = "projector",
     view: str = "expanded",
     chain: str = "h",
+    parameter_boxes: bool = False,
 ) -> Stepper:
     """A step-through of ``root``'s graph (runs one fresh backward pass on it).
 
@@ -178,7 +179,12 @@ def step(
             (the Δ recursion over post-activations) or ``"a"`` (δ = Φ′(a) · Σ w·δ over
             pre-activations; in the layer view δ_r = Φ′(a_r) ⊙ W_{r+1} δ_{r+1}); the page's ``c``
             key switches at the same step.
+        parameter_boxes: in the default view of a network, draw every weight and bias as a box
+            of its own; by default a weight and its ∂L/∂w are written on the edge x_i → a it
+            multiplies and a bias in its neuron's a box, as the lecture draws networks.
     """
+    if not isinstance(parameter_boxes, bool):
+        raise ValueError(f"parameter_boxes must be True or False, got {parameter_boxes!r:.40}")
     if chain not in CHAINS:
         raise ValueError(f"chain must be one of {', '.join(repr(c) for c in CHAINS)}, got {chain!r}")
     if not _whole(digits) or not 0 <= digits <= 8:
@@ -201,7 +207,9 @@ def step(
     return make_stepper(
         graph,
         modes=tuple(modes) if modes is not None else default_modes(view),
-        settings=Settings(digits=digits, nudges=nudges, max_paths=max_paths, view=view),
+        settings=Settings(
+            digits=digits, nudges=nudges, max_paths=max_paths, view=view, parameter_boxes=parameter_boxes
+        ),
         view=view,
         title=title,
         theme=theme,

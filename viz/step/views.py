@@ -29,6 +29,7 @@ from ..text import subscript, superscript
 from .frames import DEFAULT_WORDS, Step
 from .graph import StepGraph
 from .layers import VectorLayer, previous_output
+from .settings import Settings
 
 __all__ = [
     "Box",
@@ -50,8 +51,9 @@ def short_label(name: str, limit: int = _LABEL_LIMIT) -> str:
 
 
 Cell = tuple[str, str]
-"""One cell of a box: ``(node id, "data" | "grad")``, or ``(text, "text")`` for a fixed text
-(a column heading, a neuron's name, a caption)."""
+"""One cell of a box: ``(node id, "data" | "grad")``; ``(edge id, "edge")`` for the local
+derivative an edge inside the box keeps (a neuron's Φ′(a) on a → h); or ``(text, "text")``
+for a fixed text (a column heading, a neuron's name, a caption)."""
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,8 @@ class View:
     """box id → its name, for the boxes that hold several nodes."""
     edge_labels: bool = True
     """The drawn edges carry text (local derivatives, weights); the layer view's carry none."""
+    edge_cells: dict[str, str] = field(default_factory=dict)
+    """drawn edge x_i → a → the weight w_i whose cells (value, ∂L/∂w) sit at its label."""
     whole_box_lines: bool = False
     """A box's first step already writes the whole box (the layer view's vector form)."""
 
@@ -147,14 +151,54 @@ def _node_box(graph: StepGraph, node) -> Box:
     return Box(ident, classes, name, short_label(name), symbol, (((ident, "data"),), ((ident, "grad"),)))
 
 
-def expanded_view(graph: StepGraph) -> View:
-    """One box per node, one edge per operand."""
-    boxes = [_node_box(graph, node) for node in graph.order]
-    return View(boxes, [(e.id, e.parent, e.child) for e in graph.edges])
+PARAMETER_WORDS = {"weight": ("", "∂L/∂w"), "bias": ("b", "∂L/∂b")}
+"""What a parameter's cells say when it is written on an edge (a weight) or in its neuron's box (a bias)."""
 
 
-def neuron_view(graph: StepGraph) -> View:
-    """One box per neuron; the edges between boxes keep the expanded graph's ids."""
+def _own_parameters(graph: StepGraph) -> dict[str, str]:
+    """Each neuron's own weights and bias (leaves read by that neuron alone) → its a node."""
+    readers: dict[str, int] = {}
+    for e in graph.edges:
+        readers[e.parent] = readers.get(e.parent, 0) + 1
+    return {
+        p: group.a
+        for group in graph.groups
+        for p in (*group.weights, group.bias)
+        if p in group.members and readers.get(p) == 1
+    }
+
+
+def expanded_view(graph: StepGraph, settings: Settings) -> View:
+    """One box per node, one edge per operand; in a network each neuron's own parameters on its edges.
+
+    With ``settings.parameter_boxes`` every parameter keeps a box of its own. Otherwise a
+    weight w_i is written (value and ∂L/∂w) on the edge x_i → a that it multiplies, and the
+    bias in a's box: what a network looks like in the lecture, with a third of the boxes.
+    """
+    owned = {} if settings.parameter_boxes else _own_parameters(graph)
+    biases = {group.bias: group.a for group in graph.groups if group.bias in owned}
+    extra = {a: ((bias, "data"), (bias, "grad")) for bias, a in biases.items()}
+    boxes = []
+    for node in graph.order:
+        ident = graph.ids[node]
+        if ident in owned:
+            continue
+        box = _node_box(graph, node)
+        boxes.append(replace(box, rows=(*box.rows, extra[ident])) if ident in extra else box)
+    edges = [(e.id, e.parent, e.child) for e in graph.edges if e.parent not in owned]
+    words = {p: PARAMETER_WORDS["bias" if p in biases else "weight"] for p in owned}
+    view = View(boxes, edges, box_of=dict(owned), cell_words=words)
+    view.carriers = _weight_carriers(graph, {ident for ident, _, _ in edges})
+    view.edge_cells = _edge_cells(graph, view.carriers)
+    return view
+
+
+def neuron_view(graph: StepGraph, settings: Settings) -> View:
+    """One box per neuron (a, δ; h, Δ; Φ′(a); b); the edges between boxes keep the expanded graph's ids.
+
+    Each weight w_i and its ∂L/∂w are written on the edge x_i → a; Φ′(a) is the local
+    derivative the forward pass keeps on the edge a → h, shown inside the box.
+    """
     if not graph.groups:
         raise ValueError(
             "view='neuron': the graph has no neurons (nodes made by the 'linear' op, as nn.Neuron makes them); "
@@ -171,6 +215,10 @@ def neuron_view(graph: StepGraph) -> View:
         words[group.a] = ("a", "δ")
         if group.h != group.a:
             words[group.h] = ("h", "Δ")
+            rows += ((("Φ′(a)", "text"), (graph.edge(graph.node[group.h], 0), "edge")),)
+        if group.bias in group.members:
+            rows += (((group.bias, "data"), (group.bias, "grad")),)
+            words[group.bias] = PARAMETER_WORDS["bias"]
         boxes.append(Box(group.id, "node neuron", group.name, f"{group.name}{activation}", "", rows))
     boxes += [_node_box(graph, node) for node in graph.order if graph.ids[node] not in box_of]
     edges = []
@@ -178,16 +226,25 @@ def neuron_view(graph: StepGraph) -> View:
         tail, head = box_of.get(e.parent, e.parent), box_of.get(e.child, e.child)
         if tail != head:
             edges.append((e.id, tail, head))
+    owners = frozenset(member for g in graph.groups for member in (g.a, g.h))
     view = View(
-        boxes,
-        edges,
-        box_of,
-        frozenset(words),
-        words,
-        box_names={g.id: f"neuron {g.name}" for g in graph.groups},
+        boxes, edges, box_of, owners, words, box_names={g.id: f"neuron {g.name}" for g in graph.groups}
     )
     view.carriers = _weight_carriers(graph, {ident for ident, _, _ in edges})
+    view.edge_cells = _edge_cells(graph, view.carriers)
+    view.cell_words.update({w: PARAMETER_WORDS["weight"] for w in view.edge_cells.values()})
     return view
+
+
+def _edge_cells(graph: StepGraph, carriers: dict[str, str]) -> dict[str, str]:
+    """Each drawn edge x_i → a that carries a weight's label → that weight's id."""
+    weight_of = {
+        graph.edge(child, k): graph.ids[child.parents[k]]
+        for child in graph.order
+        if child.op == "linear"
+        for k in range(len(child.parents))
+    }
+    return {carrier: weight_of[edge] for edge, carrier in carriers.items()}
 
 
 def _weight_carriers(graph: StepGraph, drawn: set[str]) -> dict[str, str]:
@@ -265,7 +322,7 @@ def _matrix_box(ident: str, layer: VectorLayer) -> Box:
     return Box(ident, "node matrix parameter", f"W{subscript(r)}", header, "", rows)
 
 
-def layer_view(graph: StepGraph) -> View:
+def layer_view(graph: StepGraph, settings: Settings) -> View:
     """One box per layer (a table of its neurons' b, a, δ, h, Δ) and one per weight matrix W_r.
 
     The matrix box sits on the way from h_{r−1} to layer r, so W_r and ∂L/∂W_r read as the
@@ -338,4 +395,4 @@ def layer_view(graph: StepGraph) -> View:
 
 
 VIEW_BUILDERS = {"expanded": expanded_view, "neuron": neuron_view, "layer": layer_view}
-"""Each view by name: ``(graph) -> View``."""
+"""Each view by name: ``(graph, settings) -> View``."""

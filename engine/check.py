@@ -28,6 +28,7 @@ class GradcheckRow:
 
     @property
     def error(self) -> float:
+        """|analytic − numerical|, the distance the tolerance is compared with."""
         return abs(self.analytic - self.numerical)
 
 
@@ -40,6 +41,7 @@ class GradcheckReport:
 
     @property
     def ok(self) -> bool:
+        """Whether every row agrees: |analytic − numerical| ≤ atol + rtol·|numerical| for each input."""
         return all(row.ok for row in self.rows)
 
     def __bool__(self) -> bool:

@@ -32,10 +32,12 @@ class Layer(Module):
 
     @property
     def nin(self) -> int:
+        """Inputs per neuron: the length of each neuron's ``w``."""
         return len(self.neurons[0].w)
 
     @property
     def nout(self) -> int:
+        """Number of neurons, so the number of outputs h_1 … h_nout."""
         return len(self.neurons)
 
     @property
@@ -44,6 +46,7 @@ class Layer(Module):
         return self.neurons[0].activation
 
     def named_children(self) -> Iterator[tuple[str, Module]]:
+        """The neurons, named ``N1 … Nnout``."""
         for index, neuron in enumerate(self.neurons, start=1):
             yield f"N{index}", neuron
 
@@ -62,11 +65,14 @@ class Layer(Module):
         return [neuron.forward(xs) for neuron in self.neurons]
 
     def describe_shape(self) -> str:
+        """Inputs and outputs: ``"3→4"``."""
         return f"{self.nin}→{self.nout}"
 
     def extra_repr(self) -> str:
+        """``nin → nout, activation=…`` and ``bias=False`` when the neurons have none."""
         bias = "" if self.neurons[0].b is not None else ", bias=False"
         return f"{self.nin} → {self.nout}, activation={self.activation.name}{bias}"
 
     def repr_children(self) -> list[tuple[str, Module]]:
+        """None: ``extra_repr`` summarises the neurons, which are all alike, on one line."""
         return []

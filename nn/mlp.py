@@ -65,13 +65,16 @@ class MLP(Module):
 
     @property
     def activations(self) -> list[Activation]:
+        """Each layer's activation Φ, the output layer's last."""
         return [layer.activation for layer in self.layers]
 
     @property
     def bias(self) -> bool:
+        """Whether the neurons have biases b (all or none do)."""
         return self.layers[0].neurons[0].b is not None
 
     def named_children(self) -> Iterator[tuple[str, Module]]:
+        """The layers, named ``L1 … Lk`` from the input side."""
         for index, layer in enumerate(self.layers, start=1):
             yield f"L{index}", layer
 
@@ -82,9 +85,11 @@ class MLP(Module):
         return x[0] if len(x) == 1 else x
 
     def describe_shape(self) -> str:
+        """The ``sizes`` joined by dashes: ``"2-16-16-1"``."""
         return "-".join(map(str, self.sizes))
 
     def extra_repr(self) -> str:
+        """The shape, as ``describe_shape``: ``MLP(2-16-16-1)`` above its layers."""
         return self.describe_shape()
 
     def to_torch(self):

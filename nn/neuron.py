@@ -74,12 +74,14 @@ class Neuron(Module):
         return self.activation.name != "identity"
 
     def named_own_parameters(self) -> Iterator[tuple[str, Value]]:
+        """``w1 … wn`` (the weights in input order), then ``b`` if the neuron has a bias."""
         for index, weight in enumerate(self.w, start=1):
             yield f"w{index}", weight
         if self.b is not None:
             yield "b", self.b
 
     def named_children(self) -> Iterator[tuple[str, Module]]:
+        """None: a neuron is the innermost module (its ``a`` and ``h`` are outputs, not parts)."""
         return iter(())
 
     def _name(self, part: str) -> str:
@@ -110,8 +112,10 @@ class Neuron(Module):
         return total + self.b if self.b is not None else total
 
     def describe_shape(self) -> str:
+        """The number of inputs and whether there is a bias: ``"3 inputs, with bias"``."""
         return f"{len(self.w)} inputs, {'with' if self.b is not None else 'no'} bias"
 
     def extra_repr(self) -> str:
+        """``nin, activation=…`` and ``bias=False`` when there is none: ``Neuron(3, activation=relu)``."""
         bias = "" if self.b is not None else ", bias=False"
         return f"{len(self.w)}, activation={self.activation.name}{bias}"

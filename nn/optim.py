@@ -214,6 +214,7 @@ class SGD(Optimizer):
         self.momentum, self.weight_decay = momentum, _checked_decay(weight_decay, "SGD")
 
     def direction(self, p: Value, grad: float, state: dict[str, float]) -> float:
+        """v, with g ← g + λ·p: v = g without momentum, else v ← μ·v + g (v = g on the first step)."""
         grad += self.weight_decay * p.data
         if not self.momentum:
             return grad
@@ -223,6 +224,7 @@ class SGD(Optimizer):
         return velocity
 
     def directions(self, data: np.ndarray, grads: np.ndarray, state: dict[str, np.ndarray]) -> np.ndarray:
+        """``direction`` for all parameters; an unset (NaN) velocity starts as g."""
         grads = grads + self.weight_decay * data
         if not self.momentum:
             return grads
@@ -252,6 +254,7 @@ class Adam(Optimizer):
         self.betas, self.eps, self.weight_decay = betas, eps, _checked_decay(weight_decay, "Adam")
 
     def direction(self, p: Value, grad: float, state: dict[str, float]) -> float:
+        """(m / (1 − β₁ᵗ)) / (√s / √(1 − β₂ᵗ) + ε), after t ← t + 1, m ← β₁·m + (1 − β₁)·g, s ← β₂·s + (1 − β₂)·g²."""
         beta1, beta2 = self.betas
         grad += self.weight_decay * p.data
         t = state["t"] = state.get("t", 0) + 1
@@ -260,6 +263,7 @@ class Adam(Optimizer):
         return (m / (1 - beta1**t)) / (math.sqrt(s) / math.sqrt(1 - beta2**t) + self.eps)
 
     def directions(self, data: np.ndarray, grads: np.ndarray, state: dict[str, np.ndarray]) -> np.ndarray:
+        """``direction`` for all parameters, each with its own step count t."""
         beta1, beta2 = self.betas
         grads = grads + self.weight_decay * data
         t, m, s = state["t"], state["m"], state["s"]

@@ -22,7 +22,11 @@ from .graph import StepGraph
 from .modes import Mode
 from .views import View, short_label
 
-__all__ = ["page_data", "text_extents"]
+__all__ = ["page_data", "script_data", "text_extents", "SCRIPT_VALUES"]
+
+SCRIPT_VALUES = ("node", "iteration")
+"""The entries of a step's ``values`` the page's script reads: the node whose click finds the
+step, and the iteration the training chart marks. The others are exact numbers for Python."""
 
 
 def _lines(lines) -> list[list[str]]:
@@ -100,6 +104,30 @@ def page_data(graph: StepGraph, view: View, built: dict[Mode, Frames], title: st
         if frames.chart is not None:
             data["chart"] = frames.chart
     return data
+
+
+def script_data(data: dict) -> dict:
+    """``data`` with each step's ``values`` cut to ``SCRIPT_VALUES``: what a notebook's page carries.
+
+    The page shows the steps' words, which hold every number as the view rounds it; the
+    full-precision grads, factors and products in ``values`` are read by Python (tests,
+    ``stepper.data``) and were a fifth of the lecture notebook's gzipped page data.
+    ``data`` itself is not changed.
+    """
+
+    def cut(steps: list[dict]) -> list[dict]:
+        return [
+            {**step, "values": {key: step["values"][key] for key in SCRIPT_VALUES if key in step["values"]}}
+            for step in steps
+        ]
+
+    timelines = {
+        mode: {key: cut(steps) for key, steps in timeline.items()}
+        if isinstance(timeline, dict)
+        else cut(timeline)
+        for mode, timeline in data["timelines"].items()
+    }
+    return {**data, "timelines": timelines}
 
 
 def _timelines(data: dict):

@@ -34,7 +34,7 @@ from .graph import StepGraph
 from .layout import layout_svg
 from .modes import MODES, default_modes
 from .page import build_page
-from .pagedata import page_data, text_extents
+from .pagedata import page_data, script_data, text_extents
 from .settings import MAX_STEPPED_PATHS, NUDGES, Settings
 from .views import VIEW_BUILDERS
 
@@ -65,9 +65,19 @@ class Stepper:
         """The graph as a static SVG (values and, where computed, grads): the fallback picture."""
         return self._svg
 
-    def html(self, theme: str | None = None) -> str:
-        """The whole page as one string."""
-        return build_page(title=self.data["title"], svg=self._svg, data=self.data, theme=theme or self.theme)
+    def html(self, theme: str | None = None, compact: bool = False) -> str:
+        """The whole page as one string.
+
+        ``compact`` is the page a notebook carries: the same steps, with its script and style
+        compacted and its data without the exact numbers only Python reads (``script_data``).
+        """
+        return build_page(
+            title=self.data["title"],
+            svg=self._svg,
+            data=script_data(self.data) if compact else self.data,
+            theme=theme or self.theme,
+            compact=compact,
+        )
 
     def save(self, path: str | os.PathLike) -> Path:
         """Write the page (``.html``) or the static SVG (``.svg``); the file appears whole or not at all."""
@@ -89,7 +99,9 @@ class Stepper:
         """Jupyter: the picture, then the script that builds the page over it (``viz.notebook``)."""
         from IPython.display import display
 
-        for data, metadata in stepper_outputs(self.html(theme="notebook"), self.svg(), repr(self)):
+        for data, metadata in stepper_outputs(
+            self.html(theme="notebook", compact=True), self.svg(), repr(self)
+        ):
             display(data, metadata=metadata, raw=True)
 
     def __repr__(self) -> str:

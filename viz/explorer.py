@@ -10,8 +10,12 @@ and keys) and, above it, a slider and a number field for every leaf. Changing on
 the engine in Python — ``engine.forward`` for the values and local derivatives,
 ``backward`` for the grads, ``viz.step`` for the page's texts — and hands the new numbers
 to the page, which rewrites its texts in place: the layout is the one drawn for the
-first values, so nothing moves (the graph is laid out again only when a number no
-longer fits its box). No number is computed in JavaScript.
+first values, with room to spare, so nothing moves and Graphviz does not run again (the
+graph is laid out again only when a number no longer fits its box). No number is
+computed in JavaScript.
+
+A change rebuilds only the mode the page shows (``widget.mode``, which the page reports
+as the user switches); the other modes are rebuilt when the page switches to them.
 
 It is an anywidget (``pip install "pathgrad[notebook]"``), so it runs in JupyterLab,
 Notebook 7, VS Code and Colab alike. Keys pressed in the widget stay in the widget.
@@ -31,10 +35,10 @@ from pathgrad.engine.forward import forward
 from .step.graph import StepGraph
 from .step.modes import MODES
 from .step.page import script_json
-from .step.pagedata import page_data, text_extents
+from .step.pagedata import mode_data, text_extents
 from .step.settings import Settings
 from .step.stepper import make_stepper
-from .step.views import VIEW_BUILDERS
+from .step.views import View, expanded_view
 
 __all__ = ["explore", "LIVE_MODES", "slider_range"]
 
@@ -88,9 +92,12 @@ def _widget_class():
         _css = static.joinpath("explore.css").read_text(encoding="utf-8")
         page = traitlets.Unicode("").tag(sync=True)
         data = traitlets.Unicode("").tag(sync=True)
+        """The latest update: the shown mode's entries of the page data (``pagedata.mode_data``)."""
         leaves = traitlets.List([]).tag(sync=True)
         error = traitlets.Unicode("").tag(sync=True)
         height = traitlets.Int(640).tag(sync=True)
+        mode = traitlets.Unicode("").tag(sync=True)
+        """The mode the page shows: the page sets it as the user switches, and setting it switches the page."""
 
         def __init__(
             self, root: Value, *, modes=LIVE_MODES, title: str = "", digits: int = 3, height: int = 640
@@ -99,8 +106,10 @@ def _widget_class():
             self.root = root
             self._named = _leaves(root)
             self._modes, self._settings, self._title = tuple(modes), Settings(digits=digits), title
+            self._current: set[str] = set()
+            """The modes whose data on the page is at the leaves' current values."""
             self.timings_ms: list[float] = []
-            """Milliseconds each change took in Python (forward, backward, the page's new texts)."""
+            """Milliseconds each change took in Python (forward, backward, the shown mode's new texts)."""
             self.height = height
             self.leaves = [
                 {
@@ -110,8 +119,19 @@ def _widget_class():
                 }
                 for name, node in self._named.items()
             ]
+            if self._modes:  # none: make_stepper says what modes there are
+                self.mode = self._modes[0]
             self._lay_out()
+            self.observe(self._mode_shown, names="mode")
             self.on_msg(self._message)
+
+        @traitlets.validate("mode")
+        def _known_mode(self, proposal) -> str:
+            if proposal["value"] not in self._modes:
+                raise traitlets.TraitError(
+                    f"no mode {proposal['value']!r} in this widget; modes: {', '.join(self._modes)}"
+                )
+            return proposal["value"]
 
         @property
         def values(self) -> dict[str, float]:
@@ -142,37 +162,36 @@ def _widget_class():
                 self._sync_leaves()
                 return
             self.error = ""
-            data = self._page_data()
-            extents = text_extents(data)
-            if _fits(extents, self._extents):
-                self.data = script_json(data)  # same layout: the page rewrites its texts
+            self._graph = self._fresh_graph()
+            self._graph.records()  # the backward pass: every grad is fresh, whichever mode is shown
+            self._current.clear()  # every mode's numbers are old now; the shown one is rebuilt
+            self._show_mode(self.mode)
+            self._sync_leaves()
+            self.timings_ms.append((time.perf_counter() - started) * 1000.0)
+
+        def _mode_shown(self, change) -> None:
+            """The page switched mode: send that mode's data if the leaves changed since it was built."""
+            if change["new"] not in self._current:
+                self._show_mode(change["new"])
+
+        def _show_mode(self, mode: str) -> None:
+            """Build ``mode`` at the current values and hand its data to the page (same layout if it fits)."""
+            built = {MODES[mode]: MODES[mode].build(self._graph, self._settings)}
+            update = {"nodes": self._nodes, **mode_data(self._view, built)}
+            if _fits(text_extents({**update, "cells": self._cells}), self._extents):
+                self.data = script_json(update)  # the page merges it in and rewrites its texts
+                self._current.add(mode)
             else:  # a number outgrew its box: lay the graph out again, with room for it
                 self.data = ""
                 self._lay_out()
-            self._sync_leaves()
-            self.timings_ms.append((time.perf_counter() - started) * 1000.0)
 
         def _fresh_graph(self) -> StepGraph:
             for node in topological_order(self.root):
                 node.grad = None  # a fresh backward pass: leaves do not accumulate across changes
             return StepGraph(self.root)
 
-        def _page_data(self) -> dict:
-            """The page's data at the current values, without laying the graph out again."""
-            graph = self._fresh_graph()
-            built = {MODES[m]: MODES[m].build(graph, self._settings) for m in self._modes}
-            data = page_data(
-                graph,
-                VIEW_BUILDERS["expanded"](graph, self._settings),
-                built,
-                self._title,
-                self._settings.digits,
-            )
-            # what make_stepper adds beside the frames (the opening chain form, say) stays as laid out
-            return {**{key: value for key, value in self._laid_out.items() if key not in data}, **data}
-
         def _lay_out(self) -> None:
-            """A new page: the graph laid out with ``ROOM`` spare characters in every text."""
+            """A new page of every mode, opening in the one shown, laid out with ``ROOM`` spare characters per text."""
             graph = self._fresh_graph()
             stepper = make_stepper(
                 graph,
@@ -180,11 +199,17 @@ def _widget_class():
                 settings=self._settings,
                 title=self._title,
                 theme="notebook",
+                mode=self.mode,
                 room=ROOM,
             )
-            self._laid_out = stepper.data
+            self._graph = graph  # the graph at the current values: every mode is built from it
+            self._view: View = expanded_view(
+                graph, self._settings
+            )  # its boxes and words do not change with the values
+            self._nodes, self._cells = stepper.data["nodes"], stepper.data["cells"]
             cells, edge = text_extents(stepper.data)
             self._extents = ({cell: chars + ROOM for cell, chars in cells.items()}, edge + ROOM)
+            self._current = set(self._modes)
             self.page = stepper.html()
 
         def _sync_leaves(self) -> None:

@@ -189,3 +189,26 @@ def test_keys_in_the_widget_never_reach_the_notebook(lab):
     tab.keyboard.press("b")
     tab.keyboard.press("ArrowRight")
     assert tab.locator(".jp-Notebook .jp-Cell").count() == cells
+
+
+def test_a_mode_shown_after_a_change_gets_the_new_numbers_and_python_can_switch_the_mode(lab):
+    tab = lab
+    frame = tab.frame_locator(".pathgrad-explore iframe.pathgrad-page")
+    frame.locator("#mode-forward.active").wait_for()
+    run_in_kernel(tab, "widget.set('w1', 1.0)")  # in forward mode: only forward is rebuilt
+    w1_id, deadline = page_id("w1"), time.monotonic() + 20
+    while page_data(frame, w1_id) != pytest.approx(1.0) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    frame.locator("body").click(position={"x": 5, "y": 5})
+    tab.keyboard.press("b")  # the page tells Python it shows backward; Python sends backward's new steps
+    tab.keyboard.press("End")
+    expected = engine_numbers({**AT, "w1": 1.0})
+    while time.monotonic() < deadline:
+        shown = {ident: page_numbers(frame, ident) for ident in expected}
+        if all(shown[i] == pytest.approx(expected[i], abs=5e-4) for i in expected):
+            break
+        time.sleep(0.05)
+    for ident, (data, grad) in expected.items():
+        assert page_numbers(frame, ident) == pytest.approx((data, grad), abs=5e-4), ident
+    run_in_kernel(tab, "widget.mode = 'paths'")
+    frame.locator("#mode-paths.active").wait_for(timeout=20_000)

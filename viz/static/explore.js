@@ -1,6 +1,8 @@
 // The notebook widget (anywidget): a slider and a number field per leaf above the step page.
 // Every number comes from Python: a control sends {type: "set", name, value}; Python runs the
-// engine and sends back the page's data, which the page applies in place (same layout).
+// engine and sends back the page's data of the mode shown, which the page applies in place (same
+// layout). The page says which mode it shows (model "mode"); Python sends a mode's data when the
+// page switches to it, and Python setting "mode" switches the page.
 // Keys pressed in the widget never reach the notebook (no "b" inserting a cell).
 
 const STEP_KEYS = new Set(["ArrowRight", "ArrowLeft", "Home", "End", " ", "f", "b", "p", "q", "n", "x", "z"]);
@@ -102,16 +104,26 @@ function render({ model, el }) {
   });
   for (const type of ["keyup", "keypress"]) root.addEventListener(type, (event) => event.stopPropagation());
 
-  // slider moved → Python → page rewritten: the page says when, and the widget keeps the time
+  // slider moved → Python → page rewritten: the page says when, and the widget keeps the time;
+  // the page also says which mode it shows, the one Python keeps up to date
   function onRendered(event) {
-    if (event.source !== frame.contentWindow || !event.data || event.data.type !== "pathgrad-step-rendered") return;
+    if (event.source !== frame.contentWindow || !event.data) return;
+    if (event.data.type === "pathgrad-step-mode" && typeof event.data.mode === "string" && event.data.mode !== model.get("mode")) {
+      model.set("mode", event.data.mode);
+      model.save_changes();
+    }
+    if (event.data.type !== "pathgrad-step-rendered") return;
     if (typeof event.data.stamp === "number") root.dataset.latencyMs = (performance.now() - event.data.stamp).toFixed(1);
+  }
+  function showMode() {
+    if (frame.contentWindow) frame.contentWindow.postMessage({ type: "pathgrad-mode", mode: model.get("mode") }, "*");
   }
   window.addEventListener("message", onRendered);
   model.on("change:page", showPage);
   model.on("change:data", showData);
   model.on("change:leaves", showLeaves);
   model.on("change:error", showError);
+  model.on("change:mode", showMode);
   showPage();
   showError();
   return () => {
@@ -120,6 +132,7 @@ function render({ model, el }) {
     model.off("change:data", showData);
     model.off("change:leaves", showLeaves);
     model.off("change:error", showError);
+    model.off("change:mode", showMode);
   };
 }
 

@@ -10,6 +10,8 @@
             "cells": {node_id: {"box", "data", "grad", "label", "owner"}}}
 
 Every id the page looks up is here (``viz.ids``); the page's script composes none.
+The entries by mode (intro … chosen, chart) are ``mode_data``: a live page (the notebook
+widget) is sent those of the mode it shows, and merges them into what it has.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from .graph import StepGraph
 from .modes import Mode
 from .views import View, short_label
 
-__all__ = ["page_data", "script_data", "text_extents", "SCRIPT_VALUES"]
+__all__ = ["page_data", "mode_data", "node_data", "script_data", "text_extents", "SCRIPT_VALUES"]
 
 SCRIPT_VALUES = ("node", "iteration")
 """The entries of a step's ``values`` the page's script reads: the node whose click finds the
@@ -68,30 +70,48 @@ def page_data(graph: StepGraph, view: View, built: dict[Mode, Frames], title: st
             }
             for m in modes
         },
-        "intro": {m.name: _lines(m.intro) + _lines(built[m].intro or []) for m in modes},
-        "initial": {m.name: state_json(built[m].initial, view.words) for m in modes},
-        "timelines": {},
-        "subjects": {
-            m.name: [list(s) for s in built[m].subjects] for m in modes if built[m].subjects is not None
-        },
-        "variants": {m.name: built[m].variants for m in modes if built[m].variants is not None},
-        "chosen": {m.name: built[m].chosen for m in modes if built[m].chosen is not None},
-        "nodes": {
-            graph.ids[n]: {
-                "name": graph.names[n],
-                "label": short_label(graph.names[n]),
-                "kind": graph.kinds[n],
-                "leaf": n.is_leaf,
-            }
-            for n in graph.order
-        },
+        "nodes": node_data(graph),
         "counts": {"nodes": len(graph.order), "edges": count_edges(graph.root)},
         "boxes": dict(view.box_of),
         "owners": sorted(view.owners),
         "cells": _cells(graph, view),
     }
-    for m in modes:
-        frames = built[m]
+    return {**data, **mode_data(view, built)}
+
+
+def node_data(graph: StepGraph) -> dict[str, dict]:
+    """Each node's name, header label, kind and whether it is a leaf, by id: what a page checks an update against."""
+    return {
+        graph.ids[n]: {
+            "name": graph.names[n],
+            "label": short_label(graph.names[n]),
+            "kind": graph.kinds[n],
+            "leaf": n.is_leaf,
+        }
+        for n in graph.order
+    }
+
+
+def mode_data(view: View, built: dict[Mode, Frames]) -> dict:
+    """The entries of the page's data that belong to the modes in ``built``, each a dict by mode name.
+
+    ``{"intro", "initial", "timelines", "subjects", "variants", "chosen"}`` (and ``"chart"`` for
+    training). A page merges these entry by entry into its data (``step.js``), so an update
+    carrying only some modes leaves the others as they were.
+    """
+    data: dict = {
+        "intro": {m.name: _lines(m.intro) + _lines(frames.intro or []) for m, frames in built.items()},
+        "initial": {m.name: state_json(frames.initial, view.words) for m, frames in built.items()},
+        "timelines": {},
+        "subjects": {
+            m.name: [list(s) for s in frames.subjects]
+            for m, frames in built.items()
+            if frames.subjects is not None
+        },
+        "variants": {m.name: frames.variants for m, frames in built.items() if frames.variants is not None},
+        "chosen": {m.name: frames.chosen for m, frames in built.items() if frames.chosen is not None},
+    }
+    for m, frames in built.items():
         if m.per_box:
             frames.map_timelines(view.per_box)
         serialize = lambda steps: timeline_json(steps, view.words, view.carrier)  # noqa: B023

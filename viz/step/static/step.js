@@ -213,6 +213,7 @@ if (document.querySelector('meta[http-equiv="refresh" i]')) window.stop();
     markChart(current);
     renderControls(steps.length);
     writeHash();
+    reportMode();
   }
 
   function renderPanel(current, k, n, answered) {
@@ -458,16 +459,30 @@ if (document.querySelector('meta[http-equiv="refresh" i]')) window.stop();
   });
   window.addEventListener("hashchange", () => { readHash(); render(); });
 
-  // A page that frames this one (the notebook widget) may send a key pressed outside it, or
-  // the data of this same graph at new leaf values: the same nodes, so the same layout; the
-  // texts change in place and the mode and step stay. Python computed every number.
+  // A page that frames this one (the notebook widget) may send a key pressed outside it, a mode
+  // to show, or data of this same graph at new leaf values: the same nodes, so the same layout;
+  // the texts change in place and the mode and step stay. Python computed every number. An
+  // update may carry only some modes (the one shown): each entry by mode is merged into the
+  // page's own, so the other modes keep what they had until the framing page sends theirs.
+  const framed = window.parent !== window;
+  let reportedMode = null;
+  function reportMode() {  // the framing page builds only the mode shown: it is told which one that is
+    if (!framed || reportedMode === state.mode) return;
+    reportedMode = state.mode;
+    window.parent.postMessage({ type: "pathgrad-step-mode", mode: state.mode }, "*");
+  }
+  const isRecord = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
   window.addEventListener("message", (event) => {
     const message = event.data;
-    if (window.parent === window || event.source !== window.parent || !message) return;
+    if (!framed || event.source !== window.parent || !message) return;
     if (message.type === "pathgrad-key" && typeof message.key === "string") onKey(message.key);
+    if (message.type === "pathgrad-mode" && message.mode !== state.mode) setMode(message.mode);
     if (message.type !== "pathgrad-step-data" || !message.data || !message.data.nodes) return;
     if (Object.keys(message.data.nodes).join(" ") !== Object.keys(data.nodes).join(" ")) return;
-    for (const key of Object.keys(message.data)) if (key !== "start") data[key] = message.data[key];
+    for (const [key, value] of Object.entries(message.data)) {
+      if (key === "start") continue;
+      data[key] = isRecord(value) && isRecord(data[key]) ? Object.assign(data[key], value) : value;
+    }
     render();
     window.parent.postMessage({ type: "pathgrad-step-rendered", stamp: message.stamp }, "*");
   });

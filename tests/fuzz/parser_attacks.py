@@ -1,10 +1,12 @@
-r"""Hostile inputs for the expression parser, in one importable place.
+r"""Hostile inputs for the expression grammar (``engine.expression``): the one list every test uses.
 
-Each attack is text (and the values it is given) that must never reach ``eval``, never
-crash and never hang: ``parse`` raises ``ExpressionError`` (or builds a graph, for the
-few that are valid). The command line, a server or a widget that accepts expressions
-reuse the list: ``from tests.fuzz.parser_attacks import PARSER_ATTACKS`` (with the
-repository root on ``sys.path``, as ``python -m pytest`` puts it).
+Each attack is text (and the values it is given) that a user might paste or a web page
+might send, and that must never reach ``eval``, never crash and never hang: ``parse``
+raises ``ExpressionError`` (or builds a graph, for the few that are valid), and the
+lecture server answers a clear 4xx page (or serves the valid ones). The parser fuzz tests
+(``test_parse_fuzz.py``) and the server's hostile-input test (``tests/browser/test_serve.py``)
+both read it: ``from tests.fuzz.parser_attacks import PARSER_ATTACKS`` with the repository
+root on ``sys.path``, as ``python -m pytest`` puts it.
 """
 
 from __future__ import annotations
@@ -44,6 +46,9 @@ PARSER_ATTACKS: tuple[Attack, ...] = (
     Attack("floor division", "x // 2", {"x": 1.0}),
     Attack("comparison", "x < 2", {"x": 1.0}),
     Attack("semicolon statement", "x; import os", {"x": 1.0}),
+    Attack("backtick", "`x`", {"x": 2.0}, "unexpected character '`'"),
+    Attack("double equals", "x == x", {"x": 2.0}, "also assigned"),
+    Attack("unknown function", "open(x)", {"x": 2.0}, "unknown function 'open'"),
     # resources
     Attack("too long", "x+" * MAX_LENGTH + "x", {"x": 1.0}, "the limit is"),
     Attack(
@@ -56,6 +61,7 @@ PARSER_ATTACKS: tuple[Attack, ...] = (
     Attack("only closing", ")" * 500),
     Attack("power tower", "9**9**9**9", {}, "too large for a float"),
     Attack("exp tower", "exp(exp(exp(exp(10))))", {}, "overflows"),
+    Attack("huge power of a value", "x ** 1e308", {"x": 2.0}, "power"),
     # numbers
     Attack("huge literal", "9" * 400, {}, "too large for a float"),
     Attack("huge exponent", "1e99999", {}, "too large for a float"),
@@ -66,7 +72,9 @@ PARSER_ATTACKS: tuple[Attack, ...] = (
     Attack("bool value", "x", {"x": True}, "needs a real number"),
     Attack("complex value", "x", {"x": 1j}, "needs a real number"),
     Attack("division by zero", "x/0", {"x": 1.0}, "division by zero"),
+    Attack("division by a value that is zero", "x / (x - 2)", {"x": 2.0}, "division by zero"),
     Attack("log of zero", "log(x - x)", {"x": 1.0}, "log"),
+    Attack("log of a negative", "log(x - 5)", {"x": 2.0}, "needs a positive input"),
     Attack("negative base", "(-8)**(1/3)", {}, "column"),
     Attack("non-ASCII digit", "٣ + 1", {}, "unexpected character"),
     Attack("fullwidth digit", "１", {}, "unexpected character"),
@@ -80,10 +88,16 @@ PARSER_ATTACKS: tuple[Attack, ...] = (
     Attack("zero-width space", "x\u200b+1", {"x": 1.0}, "unexpected character"),
     Attack("lookalike name", "х + 1", {"x": 1.0}, "unexpected character"),  # Cyrillic х
     Attack("fullwidth name", "ｘ", {"x": 1.0}, "unexpected character"),
+    Attack("lookalike minus", "x \u2212 1", {"x": 2.0}, "unexpected character '\u2212'"),
     Attack("markup", "<script>alert(1)</script>"),
+    Attack("closing script tag", "x + </script>", {"x": 2.0}, "unexpected character '<'"),
     Attack("format string", "{x} %s %n", {"x": 1.0}),
     Attack("backslash", "x \\\n + 1", {"x": 1.0}),
     Attack("empty", "", {}, "empty"),
+    Attack("only spaces", "   ", {}, "empty"),
+    Attack("unclosed call", "tanh(x", {"x": 2.0}, "expected ')'"),
+    Attack("stray parenthesis", "x)", {"x": 2.0}, "after a complete expression"),
+    Attack("double operator", "x ++* 1", {"x": 2.0}, "expected a number"),
     Attack("blank lines", "\n\n;;\n", {}, "empty"),
     Attack("unknown name", "y", {"x": 1.0}, "unknown name 'y'"),
     Attack("function as name", "tanh + 1", {}, "is a function"),

@@ -7,9 +7,9 @@ h = Φ(a) that consumes it — becomes one box showing
 
 and its weights move onto the incoming edges (w_i, and ∂L/∂w_i = δ·x_i after backward).
 
-``collapse="layer"``: neurons of one layer (``L1.N3`` → layer ``L1``; without such
-names, neurons at the same depth) become one vector unit listing a, h, δ, Δ per
-neuron; the edge between two layers carries the weight matrix W (rows: inputs,
+``collapse="layer"``: neurons of one layer (the nn module holding them when the model
+is given, else the neurons at one depth: ``pathgrad.viz.neuron_names``) become one
+vector unit listing a, h, δ, Δ per neuron; the edge between two layers carries the weight matrix W (rows: inputs,
 columns: neurons, as the lecture's h_{r+1} = Φ(W_{r+1}ᵀ h_r)) and, after backward, ∂L/∂W.
 
 Nodes outside neurons (the loss) are drawn as in the expanded graph. Cells keep the
@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from pathgrad.engine import Value
 from pathgrad.engine.ops import linear_operands
@@ -31,6 +32,9 @@ from .ids import edge_id, field_id, slug
 from .model import GroupView, build_model, check_size
 from .options import Options
 from .text import pad, shorten, subscript, superscript
+
+if TYPE_CHECKING:
+    from pathgrad.nn.module import Module
 
 __all__ = ["collapsed_dot", "layers_of", "LARGEST_GRAPH", "MATRIX_LIMIT"]
 
@@ -45,32 +49,33 @@ ROW_LIMIT = 8
 
 
 def collapsed_dot(
-    root: Value, mode: str, options: Options, *, max_nodes: int, parameters: Iterable[Value] | None = None
+    root: Value,
+    mode: str,
+    options: Options,
+    *,
+    max_nodes: int,
+    parameters: Iterable[Value] | None = None,
+    model: Module | None = None,
 ) -> str:
-    """DOT text of the neuron (``mode="neuron"``) or layer (``mode="layer"``) view of ``root``'s graph."""
-    model = build_model(root, max_nodes=LARGEST_GRAPH, parameters=parameters)
-    if not model.groups:
+    """DOT text of the neuron (``mode="neuron"``) or layer (``mode="layer"``) view of ``root``'s graph.
+
+    ``model``, the nn module that made the graph, names the neurons and layers (see ``build_model``).
+    """
+    display = build_model(root, max_nodes=LARGEST_GRAPH, parameters=parameters, model=model)
+    if not display.groups:
         raise ValueError(
             f"collapse={mode!r}: the graph has no neurons (nodes made by the 'linear' op, as nn.Neuron makes "
             "them); draw it without collapse"
         )
-    view = _View(model, options)
+    view = _View(display, options)
     return view.neurons(max_nodes) if mode == "neuron" else view.layers(max_nodes)
 
 
 def layers_of(groups: tuple[GroupView, ...]) -> list[tuple[str, list[GroupView]]]:
-    """Neurons grouped into layers, in order: by name prefix (``L1.N3`` → ``L1``), else by depth."""
-    if all("." in g.name for g in groups):
-        keyed = [(g.name.split(".", 1)[0], g) for g in groups]
-    else:
-        feeding = {g.h: g for g in groups}
-        depth: dict[str, int] = {}
-        for g in groups:  # groups come in topological order
-            depth[g.id] = 1 + max((depth[feeding[x].id] for x in g.inputs if x in feeding), default=0)
-        keyed = [(f"layer {depth[g.id]}", g) for g in groups]
+    """Neurons grouped by their ``layer``, layers in order of their first neuron."""
     layers: dict[str, list[GroupView]] = {}
-    for name, group in keyed:
-        layers.setdefault(name, []).append(group)
+    for group in groups:
+        layers.setdefault(group.layer, []).append(group)
     return list(layers.items())
 
 
@@ -175,7 +180,7 @@ class _View:
         if edge.index in layout.inputs:
             k = layout.weight_of(edge.index)
             weight = self.model.node(group.weights[k])
-            name = weight.label.rsplit(".", 1)[-1] or f"w{k + 1}"
+            name = group.weight_names[k]
             texts = [f"{name} = {self.options.number(weight.data)}"] if "local" in self.options.fields else []
             if "grad" in self.options.fields and weight.grad is not None:
                 texts.append(f"∂L/∂{name} = {self.options.number(weight.grad)}")
@@ -293,7 +298,7 @@ class _View:
 
     def layer_box(self, name: str, groups: list[GroupView]) -> str:
         activation = groups[0].activation or "linear"
-        items = [(g, g.name.rsplit(".", 1)[-1]) for g in groups]
+        items = [(g, g.short_name) for g in groups]
 
         def cells(item) -> str:
             g, short = item

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import graphviz
 
@@ -14,6 +15,9 @@ from .highlight import Highlight, marked_sets
 from .model import DEFAULT_MAX_NODES, build_model
 from .options import COLLAPSE_MODES, DEFAULT_FIELDS, Options
 from .theme import Theme
+
+if TYPE_CHECKING:
+    from pathgrad.nn.module import Module
 
 __all__ = ["draw", "draw_dot"]
 
@@ -31,6 +35,7 @@ def draw(
     groups: bool = True,
     max_nodes: int = DEFAULT_MAX_NODES,
     parameters: Iterable[Value] | None = None,
+    model: Module | None = None,
 ) -> Diagram:
     """The diagram of everything ``root`` depends on.
 
@@ -49,7 +54,11 @@ def draw(
             fits every later state of a step-through.
         groups: box each neuron's nodes in the expanded view.
         max_nodes: refuse larger graphs with a message suggesting a collapsed view.
-        parameters: the leaves to show as parameters (default: labels like w1, b, L1.N2.w3).
+        parameters: the leaves to show as parameters (default: the model's parameters, else
+            labels like w1, b, L1.N2.w3).
+        model: the ``pathgrad.nn`` module that made the graph; its modules name the neuron and
+            layer boxes (default: named by the graph's shape, layer ``L<depth>``, neuron ``N<j>``,
+            as ``nn.MLP`` names them; never by labels).
 
     Returns:
         A ``Diagram``: ``.source`` (DOT), ``.svg()``, ``.save(path)``, inline in Jupyter.
@@ -65,9 +74,11 @@ def draw(
                 f"highlight= works on the expanded graph; it cannot be combined with collapse={collapse!r}"
             )
 
-        return Diagram(collapsed_dot(root, collapse, options, max_nodes=max_nodes, parameters=parameters))
-    model = build_model(root, max_nodes=max_nodes, parameters=parameters)
-    return Diagram(graph_dot(model, options, marked_sets(model, highlight)))
+        return Diagram(
+            collapsed_dot(root, collapse, options, max_nodes=max_nodes, parameters=parameters, model=model)
+        )
+    display = build_model(root, max_nodes=max_nodes, parameters=parameters, model=model)
+    return Diagram(graph_dot(display, options, marked_sets(display, highlight)))
 
 
 def draw_dot(root: Value, format: str = "svg", rankdir: str = "LR", **options) -> graphviz.Digraph:

@@ -28,12 +28,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from pathgrad.engine import Constant, Value, topological_order
 from pathgrad.engine.ops import Op, linear_operands
 
 from .ids import edge_id, group_id, node_id
+from .neuron_names import NeuronNodes, check_model, neuron_names
 from .text import new_drawing
+
+if TYPE_CHECKING:
+    from pathgrad.nn.module import Module
 
 __all__ = [
     "NodeView",
@@ -124,6 +129,11 @@ class GroupView:
     and bias), ``inputs`` the ids of the nodes that feed it (x_i), ``weights`` the ids of
     w_i in the same order, ``bias`` the id of b. ``activation`` names Φ (``tanh``,
     ``linear``), empty when the neuron has no activation node.
+
+    ``name`` (``L1.N3``), ``layer`` (``L1``), ``short_name`` (``N3``, its name in the layer)
+    and ``weight_names`` (``w1``, ``w2`` …, in the order of ``weights``) come from the nn model
+    when one is given, else from the graph's shape (``pathgrad.viz.neuron_names``), never
+    from labels.
     """
 
     id: str
@@ -135,6 +145,9 @@ class GroupView:
     weights: tuple[str, ...]
     bias: str
     members: tuple[str, ...]
+    layer: str
+    short_name: str
+    weight_names: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -261,18 +274,24 @@ def build_model(
     *,
     max_nodes: int = DEFAULT_MAX_NODES,
     parameters: Iterable[Value] | None = None,
+    model: Module | None = None,
 ) -> DisplayModel:
     """The display model of everything ``root`` depends on.
 
     Args:
         root: the output node.
         max_nodes: refuse (``GraphTooLargeError``) past this many nodes.
-        parameters: the leaves to show as parameters; by default leaves whose label
-            names a weight or bias.
+        parameters: the leaves to show as parameters; by default the model's parameters,
+            or without a model leaves whose label names a weight or bias.
+        model: the ``pathgrad.nn`` module that made the graph: its modules name the
+            neurons and layers (default: named by the graph's shape, as ``nn.MLP`` names them).
     """
+    check_model(model)
     new_drawing()  # each label with a character no file can carry is warned about once per drawing
     order = topological_order(root)
     check_size(len(order), max_nodes)
+    if parameters is None and model is not None:
+        parameters = model.parameters()
     try:
         chosen = frozenset(parameters) if parameters is not None else None
     except TypeError:
@@ -308,18 +327,16 @@ def build_model(
         for child in order
         for index, (parent, local) in enumerate(zip(child.parents, child.local_grads))
     )
-    return DisplayModel(nodes, edges, _neuron_groups(order, ids, chosen), ids[root], ids)
+    return DisplayModel(nodes, edges, _neuron_groups(order, ids, model), ids[root], ids)
 
 
-def _neuron_groups(
-    order: list[Value], ids: dict[Value, str], chosen: frozenset[Value] | None
-) -> tuple[GroupView, ...]:
+def _neuron_groups(order: list[Value], ids: dict[Value, str], model: Module | None) -> tuple[GroupView, ...]:
     """Each ``linear`` node a (Σ w·x + b) with the unary op h = Φ(a) that alone consumes it."""
     children: dict[Value, list[Value]] = {}
     for node in order:
         for parent in node.parents:
             children.setdefault(parent, []).append(node)
-    groups = []
+    neurons = []
     for node in order:
         if node.op != "linear":
             continue
@@ -328,23 +345,32 @@ def _neuron_groups(
         if len(consumers) == 1 and len(consumers[0].parents) == 1 and consumers[0].operation.arity == 1:
             h = consumers[0]
         layout = linear_operands(len(node.parents))
-        weights = tuple(node.parents[k] for k in layout.weights)
-        inputs = tuple(node.parents[k] for k in layout.inputs)
-        bias = node.parents[layout.bias]
-        name = _neuron_name(node, h, weights, bias, len(groups))
-        own = [p for p in (*weights, bias) if not p.parents]
-        members = tuple(dict.fromkeys(ids[v] for v in (*own, node, h)))
+        neurons.append(
+            NeuronNodes(
+                a=node,
+                h=h,
+                weights=tuple(node.parents[k] for k in layout.weights),
+                inputs=tuple(node.parents[k] for k in layout.inputs),
+                bias=node.parents[layout.bias],
+            )
+        )
+    groups = []
+    for neuron, names in zip(neurons, neuron_names(order, neurons, model)):
+        own = [p for p in (*neuron.weights, neuron.bias) if not p.parents]
         groups.append(
             GroupView(
-                id=group_id(len(groups), name),
-                name=name,
-                a=ids[node],
-                h=ids[h],
-                activation=_activation_name(h) if h is not node else "",
-                inputs=tuple(ids[x] for x in inputs),
-                weights=tuple(ids[w] for w in weights),
-                bias=ids[bias],
-                members=members,
+                id=group_id(len(groups), names.name),
+                name=names.name,
+                a=ids[neuron.a],
+                h=ids[neuron.h],
+                activation=_activation_name(neuron.h) if neuron.h is not neuron.a else "",
+                inputs=tuple(ids[x] for x in neuron.inputs),
+                weights=tuple(ids[w] for w in neuron.weights),
+                bias=ids[neuron.bias],
+                members=tuple(dict.fromkeys(ids[v] for v in (*own, neuron.a, neuron.h))),
+                layer=names.layer,
+                short_name=names.short_name,
+                weight_names=names.weights,
             )
         )
     return tuple(groups)
@@ -353,11 +379,3 @@ def _neuron_groups(
 def _activation_name(h: Value) -> str:
     """What a neuron box calls its activation: the op's symbol, "linear" for the identity (not "id")."""
     return "linear" if h.op == "identity" else h.operation.symbol
-
-
-def _neuron_name(a: Value, h: Value, weights: tuple[Value, ...], bias: Value, index: int) -> str:
-    """``L1.N3`` from parameter labels ``L1.N3.w2`` (as nn names them), else ``neuron k``."""
-    for parameter in (*weights, bias):
-        if "." in parameter.label:
-            return parameter.label.rsplit(".", 1)[0]
-    return f"neuron {index + 1}"

@@ -26,8 +26,9 @@ ODD = st.one_of(
     st.just(math.inf), st.just(10**400),
 )  # fmt: skip
 DRAW_OPTIONS = ["fields", "rankdir", "number_format", "highlight", "collapse", "theme", "pad", "groups", "max_nodes",
-                "parameters"]  # fmt: skip
-STEP_OPTIONS = ["mode", "modes", "digits", "nudges", "max_paths", "max_nodes", "title", "theme", "view"]
+                "parameters", "model"]  # fmt: skip
+STEP_OPTIONS = ["mode", "modes", "digits", "nudges", "max_paths", "max_nodes", "title", "theme", "view",
+                "model"]  # fmt: skip
 
 
 def graph() -> Value:

@@ -76,15 +76,16 @@ def test_layer_view_has_one_unit_per_layer_and_the_weight_matrices():
     assert "ℝ³" in source
 
 
-def test_layers_fall_back_to_depth_without_nn_names():
+def test_hand_built_neurons_are_named_by_depth_as_nn_names_them():
     from pathgrad.engine import apply
     from pathgrad.engine.ops import LINEAR
 
     x = Value(1.0, "x")
     a1 = apply(LINEAR, Value(0.5, "p"), x, Value(0.1, "q"))
     a2 = apply(LINEAR, Value(0.2, "r"), a1.tanh(), Value(0.0, "s"))
-    names = [name for name, _ in layers_of(build_model(a2.tanh()).groups)]
-    assert names == ["layer 1", "layer 2"]
+    groups = build_model(a2.tanh()).groups
+    assert [name for name, _ in layers_of(groups)] == ["L1", "L2"]
+    assert [g.name for g in groups] == ["L1.N1", "L2.N1"]
 
 
 def test_collapse_without_neurons_says_so():

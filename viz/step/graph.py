@@ -6,6 +6,8 @@ label), so the stepper and the static diagrams call the same node by the same id
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pathgrad.engine import BackwardStep, Value, backward_steps, topological_order
 
 from ..ids import edge_id
@@ -13,6 +15,9 @@ from ..model import DEFAULT_MAX_NODES, EdgeView, GraphTooLargeError, GroupView, 
 from ..text import shown_text
 from .layers import VectorLayer, vector_layers
 from .words import node_names
+
+if TYPE_CHECKING:
+    from pathgrad.nn.module import Module
 
 __all__ = ["StepGraph"]
 
@@ -33,15 +38,17 @@ class StepGraph:
         root: the output node.
         max_nodes: past this many nodes ``viz.model.GraphTooLargeError`` is raised,
             suggesting the collapsed views.
+        model: the ``pathgrad.nn`` module that made the graph; it names the neurons and
+            shows its parameters as parameters (see ``viz.model.build_model``).
     """
 
-    def __init__(self, root: Value, max_nodes: int = DEFAULT_MAX_NODES) -> None:
+    def __init__(self, root: Value, max_nodes: int = DEFAULT_MAX_NODES, model: Module | None = None) -> None:
         if not isinstance(root, Value):
             raise TypeError(
                 f"a step-through needs a pathgrad.engine.Value as its root, got {type(root).__name__}"
             )
         try:
-            model = build_model(root, max_nodes=max_nodes)
+            display = build_model(root, max_nodes=max_nodes, model=model)
         except GraphTooLargeError as error:
             count = len(topological_order(root))
             raise GraphTooLargeError(
@@ -50,15 +57,15 @@ class StepGraph:
                 f"or pass max_nodes={count} to step through every node anyway"
             ) from error
         self.root = root
-        self.order: list[Value] = [view.value for view in model.nodes]
-        self.ids: dict[Value, str] = dict(model.ids)
-        self.kinds: dict[Value, str] = {view.value: view.kind for view in model.nodes}
+        self.order: list[Value] = [view.value for view in display.nodes]
+        self.ids: dict[Value, str] = dict(display.ids)
+        self.kinds: dict[Value, str] = {view.value: view.kind for view in display.nodes}
         # a character no page can carry reads U+FFFD, warned once per label (leaves come first)
         self.names: dict[Value, str] = {
             node: shown_text(name) for node, name in node_names(self.order).items()
         }
-        self.edges: tuple[EdgeView, ...] = model.edges
-        self.groups: tuple[GroupView, ...] = model.groups
+        self.edges: tuple[EdgeView, ...] = display.edges
+        self.groups: tuple[GroupView, ...] = display.groups
         self._records: list[BackwardStep] | None = None
         self._layers: list[VectorLayer] | None = None
         self.node: dict[str, Value] = {ident: node for node, ident in self.ids.items()}

@@ -23,6 +23,7 @@ import os
 from collections.abc import Iterable
 from numbers import Real
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pathgrad.engine import Value
 from pathgrad.engine.files import write_atomically
@@ -37,6 +38,9 @@ from .page import build_page
 from .pagedata import page_data, script_data, text_extents
 from .settings import MAX_STEPPED_PATHS, NUDGES, Settings
 from .views import VIEW_BUILDERS
+
+if TYPE_CHECKING:
+    from pathgrad.nn.module import Module
 
 __all__ = ["Stepper", "step", "make_stepper", "NEURON_VIEW_NODES"]
 
@@ -169,6 +173,7 @@ def step(
     view: str = "expanded",
     chain: str = "h",
     parameter_boxes: bool = False,
+    model: Module | None = None,
 ) -> Stepper:
     """A step-through of ``root``'s graph (runs one fresh backward pass on it).
 
@@ -194,6 +199,8 @@ def step(
         parameter_boxes: in the default view of a network, draw every weight and bias as a box
             of its own; by default a weight and its ∂L/∂w are written on the edge x_i → a it
             multiplies and a bias in its neuron's a box, as the lecture draws networks.
+        model: the ``pathgrad.nn`` module that made the graph; its modules name the neuron
+            boxes (default: named by the graph's shape, as ``nn.MLP`` names them; never by labels).
     """
     if not isinstance(parameter_boxes, bool):
         raise ValueError(f"parameter_boxes must be True or False, got {parameter_boxes!r:.40}")
@@ -215,7 +222,7 @@ def step(
     if not all(isinstance(h, Real) and not isinstance(h, bool) and 0 < abs(h) < 1e300 for h in nudges):
         raise ValueError(f"nudges must be non-zero finite numbers, got {nudges!r:.60}")
     # the neuron and layer views draw far fewer boxes than the graph has nodes: their limit is on boxes
-    graph = StepGraph(root, max_nodes=max_nodes if view == "expanded" else NEURON_VIEW_NODES)
+    graph = StepGraph(root, max_nodes=max_nodes if view == "expanded" else NEURON_VIEW_NODES, model=model)
     return make_stepper(
         graph,
         modes=tuple(modes) if modes is not None else default_modes(view),

@@ -207,7 +207,7 @@ def training_stepper(
             for p, value in zip(parameters, before[k]):
                 p.data = value
             root = _sample_loss(model, loss_function, X[sample], np.asarray(y)[sample])
-            graph = StepGraph(root, max_nodes=max_nodes)
+            graph = StepGraph(root, max_nodes=max_nodes, model=model)
             if reference is None:
                 reference = list(graph.ids.values())
             elif list(graph.ids.values()) != reference:

@@ -295,8 +295,7 @@ def _layer_box(ident: str, layer: VectorLayer) -> Box:
     headings = ("b", "a = h", "δ = Δ") if linear else ("b", "a", "δ", "h", "Δ")
     rows = [(("", "text"), *((word, "text") for word in headings))]
     for group in layer.neurons[:LAYER_ROWS]:
-        name = group.name.removeprefix(f"{layer.name}.")
-        cells = [(name, "text"), (group.bias, "data"), (group.a, "data"), (group.a, "grad")]
+        cells = [(group.short_name, "text"), (group.bias, "data"), (group.a, "data"), (group.a, "grad")]
         if not linear:
             cells += [(group.h, "data"), (group.h, "grad")]
         rows.append(tuple(cells))

@@ -1,7 +1,7 @@
 """Every figure of the lecture notes, as SVG and PNG: networks, vector units, the
 autoencoder, the two-path chain rule, pre-/post-activation, the micrograd neuron.
 
-Each figure is one call in ``viz.figures``; this demo saves them all and reports the
+Each figure is one call in ``pathgrad.viz.figures``; this demo saves them all and reports the
 two-path chain rule's numbers (path products and their sum against backward()).
 """
 

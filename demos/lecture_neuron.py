@@ -1,4 +1,4 @@
-r"""The lecture neuron as an ``nn.Neuron``: two inputs, tanh, its values and gradients.
+r"""The lecture neuron as a ``pathgrad.nn.Neuron``: two inputs, tanh, its values and gradients.
 
     a = w1·x1 + w2·x2 + b,   h = tanh(a),   with x = (2, 0), w = (−3, 1), b = 6.8813735870195432
 

@@ -238,7 +238,7 @@ class BugReport:
         bug: the key in ``BUGS`` (``"assign"``).
         title: what the bug is, in a few words.
         nodes: the graph's nodes in the order the right backward pass visits them (output first).
-        right: ∂root/∂node for each of ``nodes``, from ``engine.backward``.
+        right: ∂root/∂node for each of ``nodes``, from ``pathgrad.engine.backward``.
         wrong: what the buggy algorithm leaves in each, or ``None`` where it crashed.
         parted_at: the first of ``nodes`` whose wrong grad differs from the right one, or ``None``.
         why: a sentence saying why they part (or why they do not, on this graph).

@@ -8,7 +8,7 @@ with one column per sample:
     backward:  G[parent] += ∂node/∂parent · G[node]               (each edge, every sample at once)
 
 so the same dynamic program runs once for the whole batch instead of once per sample.
-A compile pass (``engine.grouping``) then regroups the nodes into vector units — the
+A compile pass (``pathgrad.engine.grouping``) then regroups the nodes into vector units — the
 nodes of one op at one depth replayed by one numpy call, a layer's ``linear`` nodes by
 one matrix product — so a replay costs one call per unit rather than one per node.
 ``CompiledGraph.describe()`` lists which scalar nodes became which unit.
@@ -264,7 +264,7 @@ class CompiledGraph:
 
     @property
     def units(self) -> list[Unit]:
-        """The vector units of the replay (``engine.grouping``), made on first use."""
+        """The vector units of the replay (``pathgrad.engine.grouping``), made on first use."""
         return self._layout.plan.units
 
     @property

@@ -14,7 +14,7 @@ Grammar (Python's precedence; ``**`` binds tighter than unary minus and is right
     atom       := NUMBER | NAME | NAME "(" expression ("," expression)* ")" | "(" expression ")"
 
 Names are variables given in ``at`` (one leaf ``Value`` per name, labelled with it);
-called names are the functions of ``engine.FUNCTIONS`` (``tanh``, ``exp``, ``pow`` ...).
+called names are the functions of ``pathgrad.engine.FUNCTIONS`` (``tanh``, ``exp``, ``pow`` ...).
 A subexpression written twice is one node used twice, as in the lecture's two-path
 example y = z = f(w): ``cos(w**2) * sin(w**2)`` has one ``w**2`` node feeding both
 ``cos`` and ``sin``, so the two chain-rule paths split after f, not at w.

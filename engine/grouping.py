@@ -26,7 +26,7 @@ vector units, found from the graph itself rather than from knowing which model m
 
 Units run in order of depth, so every operand is ready before it is read, and in
 reverse for backward, so every Δ is final before it is pushed. The units hold only
-row numbers: the replay (``engine.compiled``) owns the value and gradient matrices.
+row numbers: the replay (``pathgrad.engine.compiled``) owns the value and gradient matrices.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ Each op knows four things and nothing about it lives anywhere else:
 
 An op's ``evaluate(*xs)`` returns ``(out, local_grads)`` with one local derivative
 per operand. Its ``evaluate_batch(xs)`` is the same computation over a batch with
-numpy, used by the compiled engine (``engine.compiled``): ``xs`` has one row per
+numpy, used by the compiled engine (``pathgrad.engine.compiled``): ``xs`` has one row per
 operand and one column per sample, and the local derivatives come back as one row
 per operand (a single column stands for a constant row). ``Value`` operators, the expression parser and the views only look
 ops up in ``OPS``; adding an op is one entry here (and its tests run automatically,

@@ -190,7 +190,7 @@ class Value:
         return copying.deepcopy_graph(self, memo)
 
     def __reduce_ex__(self, protocol: int):
-        """Pickle's usual reduction, after refusing a graph too deep for it (see ``engine.copying``)."""
+        """Pickle's usual reduction, after refusing a graph too deep for it (see ``pathgrad.engine.copying``)."""
         copying.check_picklable(self)
         return super().__reduce_ex__(protocol)
 

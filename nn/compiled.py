@@ -5,8 +5,8 @@ The step computes exactly what the scalar step computes,
     L = (1/n) Σ_samples loss(model(x_s), y_s) + α·Σ p²,     p.grad = ∂L/∂p,
 
 but instead of building n sample graphs it traces the graph of one sample once (per
-distinct target value, see ``engine.compiled``) and replays it with numpy, every node a
-row over the batch and its nodes regrouped into vector units (``engine.grouping``).
+distinct target value, see ``pathgrad.engine.compiled``) and replays it with numpy, every node a
+row over the batch and its nodes regrouped into vector units (``pathgrad.engine.grouping``).
 The parameter gradients land in the same parameter ``Value``s, so the diagrams and the
 step-through see them as after a scalar step; the optimizer then updates all
 parameters at once (``Optimizer.step_vectorised``, the same numbers as its loop). The
@@ -19,7 +19,7 @@ A step is three phases, which the benchmark times apart:
     backward  penalty, data, grads = compiled.backward(replay, α, optimizer)    (∂L/∂p onto each .grad)
     update    optimizer.step_vectorised(data, grads)
 
-The batch loss must be the mean of its samples' losses (every loss in ``nn.losses``
+The batch loss must be the mean of its samples' losses (every loss in ``pathgrad.nn.losses``
 is); this is checked on the first samples when a model is first traced.
 """
 
@@ -127,7 +127,7 @@ class CompiledModel:
         The grads are those of ``optimizer.zero_grad()`` then a backward pass: the
         optimizer's parameters get ∂L/∂p, other leaves of the graph accumulate theirs.
         The L2 term α·Σ p² and its gradient 2α·p are those of
-        ``nn.losses.l2_regularization``'s graph, without building it (it would be as
+        ``pathgrad.nn.losses.l2_regularization``'s graph, without building it (it would be as
         large as the model at every step).
 
         Returns:

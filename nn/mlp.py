@@ -93,7 +93,7 @@ class MLP(Module):
         return self.describe_shape()
 
     def to_torch(self):
-        """A ``torch.nn.Sequential`` (float64) with the same weights; see ``nn.torch_bridge``."""
+        """A ``torch.nn.Sequential`` (float64) with the same weights; see ``pathgrad.nn.torch_bridge``."""
         from .torch_bridge import to_torch
 
         return to_torch(self)

@@ -7,7 +7,7 @@ name each weight the way a lecture does.
 
 State is saved as JSON (never pickle): a file names its kind, its shape, each neuron's
 activation and every parameter by its dotted name, and loading checks all of it before
-changing anything (``nn.model_file``).
+changing anything (``pathgrad.nn.model_file``).
 """
 
 from __future__ import annotations
@@ -138,7 +138,7 @@ class Module:
             value.data = numbers[name]
 
     def save(self, path: str | os.PathLike) -> None:
-        """Write kind, shape, activations and parameters to ``path`` as JSON (see ``nn.model_file``).
+        """Write kind, shape, activations and parameters to ``path`` as JSON (see ``pathgrad.nn.model_file``).
 
         Atomic and durable: the old file stays whole until the new one is complete on disk.
 

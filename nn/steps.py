@@ -6,7 +6,7 @@ A step on a batch (X_b, y_b) minimises the ``Objective``
 
 and returns a ``BatchResult``: the loss and the outputs (before the update).
 ``scalar_step`` builds the ``Value`` graph of the whole batch; the compiled mode's
-step (``nn.compiled``) replays one traced sample graph over it.
+step (``pathgrad.nn.compiled``) replays one traced sample graph over it.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
-"""Between ``nn.MLP`` and PyTorch: the same network as a ``torch.nn.Sequential`` and back.
+"""Between ``pathgrad.nn.MLP`` and PyTorch: the same network as a ``torch.nn.Sequential`` and back.
 
-torch is imported inside the functions, so ``import nn`` never needs it. The torch
+torch is imported inside the functions, so ``import pathgrad.nn`` never needs it. The torch
 network is float64 so losses and gradients can be compared to 1e-10.
 
 Layer r of the MLP becomes ``torch.nn.Linear(p_{r−1}, p_r)`` whose ``weight[j, i]`` is

@@ -7,8 +7,8 @@ One step on a batch (X_b, y_b) is the lecture's loop:
     update:   optimizer.step()
 
 That step is one function per engine, looked up in ``ENGINES``: the scalar engine
-builds the ``Value`` graph of the batch (``nn.steps``), the compiled one replays a
-traced sample graph over it (``nn.compiled``).
+builds the ``Value`` graph of the batch (``pathgrad.nn.steps``), the compiled one replays a
+traced sample graph over it (``pathgrad.nn.compiled``).
 """
 
 from __future__ import annotations
@@ -133,7 +133,7 @@ def fit(
     Args:
         model: the network; called on one row of X at a time.
         X, y: inputs (samples × inputs) and targets.
-        loss: a name from ``nn.losses.LOSSES`` or a function ``(outputs, targets) -> Value``.
+        loss: a name from ``pathgrad.nn.losses.LOSSES`` or a function ``(outputs, targets) -> Value``.
         optimizer: default ``SGD(model.parameters(), lr=0.1)``.
         epochs: passes over the data.
         batch_size: samples per step; ``None`` is the whole set (full batch).

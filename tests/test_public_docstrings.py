@@ -1,7 +1,7 @@
 """Every public name of pathgrad.engine, pathgrad.nn and pathgrad.viz says what it is.
 
 The public API is what each package lists in ``__all__`` (and, for an exported module
-such as ``nn.losses``, what that module lists), plus every public method and property
+such as ``pathgrad.nn.losses``, what that module lists), plus every public method and property
 of each exported class, including those it inherits from pathgrad's own base classes.
 A method that overrides a documented one needs its own docstring: ``help(Layer.nin)``
 and a notebook's Shift-Tab show the override, not the base class's words.

@@ -97,7 +97,7 @@ class SlowDrawingWarning(UserWarning):
 
 
 _EDGE = re.compile(r" -> ")
-_NODE = re.compile(r'^\s*"[^"]*(?<!-op)" \[', re.MULTILINE)  # a box, not an op circle (viz.ids)
+_NODE = re.compile(r'^\s*"[^"]*(?<!-op)" \[', re.MULTILINE)  # a box, not an op circle (pathgrad.viz.ids)
 _NEURON = re.compile(r"^\s*subgraph cluster_", re.MULTILINE)
 
 
@@ -234,7 +234,7 @@ class Diagram:
         text, opened = _CELL_OPEN.subn(r'<g id="\1" class="field"><title>\2</title>', text)
         # every cell anchor Graphviz opened is closed by "</a>\n</g>"; nothing else emits it
         text = _CELL_CLOSE.sub("</g>", text, count=opened)
-        # Graphviz writes "-" in ids as "&#45;"; ids are plain [A-Za-z0-9_-] (viz.ids)
+        # Graphviz writes "-" in ids as "&#45;"; ids are plain [A-Za-z0-9_-] (pathgrad.viz.ids)
         return _ID.sub(lambda match: f' id="{match.group(1).replace("&#45;", "-")}"', text)
 
     def save(self, path: str | os.PathLike) -> Path:

@@ -1,8 +1,8 @@
 """Small pieces of DOT syntax shared by every view: quoted attributes, the graph header, cells.
 
 Attribute values are quoted with ``"`` and ``\\`` escaped; user text only ever enters
-through HTML-like labels and their tooltips, built with ``viz.text.html_text`` and
-``viz.text.attribute_text`` (the rules that make any text show as written are there).
+through HTML-like labels and their tooltips, built with ``pathgrad.viz.text.html_text`` and
+``pathgrad.viz.text.attribute_text`` (the rules that make any text show as written are there).
 """
 
 from __future__ import annotations

@@ -45,7 +45,7 @@ def draw(
             (the local derivative ∂child/∂parent on each edge), ``"formula"`` (its formula).
         rankdir: ``"LR"`` (default), ``"TB"``, ``"RL"`` or ``"BT"``.
         number_format: a float format spec, ``".4f"`` (default) or e.g. ``".3g"``.
-        highlight: a Value or set of Values, an ``engine.Path``, or a list of Paths
+        highlight: a Value or set of Values, a ``pathgrad.engine.Path``, or a list of Paths
             (each its own colour); everything else is dimmed.
         collapse: ``None`` (every node), ``"neuron"`` (one box per neuron: inputs, a, h,
             Φ'(a), δ, Δ) or ``"layer"`` (one vector unit per layer, matrices on edges).
@@ -58,7 +58,7 @@ def draw(
             labels like w1, b, L1.N2.w3).
         model: the ``pathgrad.nn`` module that made the graph; its modules name the neuron and
             layer boxes (default: named by the graph's shape, layer ``L<depth>``, neuron ``N<j>``,
-            as ``nn.MLP`` names them; never by labels).
+            as ``pathgrad.nn.MLP`` names them; never by labels).
 
     Returns:
         A ``Diagram``: ``.source`` (DOT), ``.svg()``, ``.save(path)``, inline in Jupyter.

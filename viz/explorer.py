@@ -5,10 +5,10 @@ r"""``explore(root)``: the step-through page as a notebook widget with a control
     >>> widget                                   # a slider and a number field per leaf, the page below
     >>> widget.set("w1", 2.0)                    # what moving the w1 slider does, from Python
 
-The widget shows the page ``viz.step`` builds (one front end: the same page, its modes
+The widget shows the page ``pathgrad.viz.step`` builds (one front end: the same page, its modes
 and keys) and, above it, a slider and a number field for every leaf. Changing one runs
-the engine in Python — ``engine.forward`` for the values and local derivatives,
-``backward`` for the grads, ``viz.step`` for the page's texts — and hands the new numbers
+the engine in Python — ``pathgrad.engine.forward`` for the values and local derivatives,
+``backward`` for the grads, ``pathgrad.viz.step`` for the page's texts — and hands the new numbers
 to the page, which rewrites its texts in place: the layout is the one drawn for the
 first values, with room to spare, so nothing moves and Graphviz does not run again (the
 graph is laid out again only when a number no longer fits its box). No number is

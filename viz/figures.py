@@ -9,10 +9,10 @@ r"""The figures of the lecture notes on multilayer networks and backpropagation,
 ``two_paths()``            the chain rule on a graph with two paths from w to o, highlighted
 ``pre_post_activation()``  Figure 1.1: a = Σ w·x + b and h = Φ(a) within one neuron
 ``micrograd_neuron()``     the micrograd lecture's neuron o = tanh(x1·w1 + x2·w2 + b)
-``collapsed_view(mode)``   an nn.MLP's graph as neuron boxes or as layers of vector units
+``collapsed_view(mode)``   a pathgrad.nn.MLP's graph as neuron boxes or as layers of vector units
 =========================  ====================================================
 
-Each returns a ``viz.Diagram``; ``demos.lecture_figures`` saves them all as SVG and PNG.
+Each returns a ``pathgrad.viz.Diagram``; ``demos.lecture_figures`` saves them all as SVG and PNG.
 """
 
 from __future__ import annotations
@@ -152,7 +152,7 @@ def micrograd_neuron() -> Diagram:
 
 
 def small_mlp_loss() -> Value:
-    """L = (o − 1)² for an nn.MLP 2-3-2-1 with tanh hidden layers (fixed seed), after backward()."""
+    """L = (o − 1)² for a pathgrad.nn.MLP 2-3-2-1 with tanh hidden layers (fixed seed), after backward()."""
     import random
 
     from pathgrad.nn import MLP

@@ -3,7 +3,7 @@ the local derivative ∂child/∂parent on every edge.
 
 Edge colour shows the sign of the edge's backward contribution local · Δ(child) and
 edge width its magnitude; before ``backward()`` grads read "not computed" and edges are
-drawn thin and neutral. Ids follow ``viz.model``'s contract.
+drawn thin and neutral. Ids follow ``pathgrad.viz.model``'s contract.
 """
 
 from __future__ import annotations

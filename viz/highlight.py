@@ -1,4 +1,4 @@
-"""Which nodes and edges a diagram highlights: a node set, one ``engine.Path``, or several.
+"""Which nodes and edges a diagram highlights: a node set, one ``pathgrad.engine.Path``, or several.
 
 Each highlight becomes a ``Marked`` set of node ids and edge ids of the display model
 (a path marks its edges operand → op and op → node). Several paths get the theme's

@@ -1,6 +1,6 @@
 """Deterministic ids for everything a diagram shows, shared by every view of one graph.
 
-A node's id comes from its position in ``engine.topological_order(root)`` and its
+A node's id comes from its position in ``pathgrad.engine.topological_order(root)`` and its
 label, never from ``id()``, so the same graph gives the same ids in every run:
 
     node_id(3, "w1")        == "n3_w1"

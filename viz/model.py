@@ -1,10 +1,10 @@
 """The display model: what every view of a graph shows, with the ids all views share.
 
 One graph, one model, many renderings. ``build_model(root)`` walks the graph once in
-``engine.topological_order`` and returns plain data — nodes, edges, groups — that the
-DOT renderers (``viz.draw``), the collapsed views and the step-through page all use.
+``pathgrad.engine.topological_order`` and returns plain data — nodes, edges, groups — that the
+DOT renderers (``pathgrad.viz.draw``), the collapsed views and the step-through page all use.
 
-The id contract (see ``viz.ids``), which holds for DOT, for the SVG that
+The id contract (see ``pathgrad.viz.ids``), which holds for DOT, for the SVG that
 ``Diagram.svg()`` returns and for any page built on it:
 
 * every node's box is an SVG ``<g id="<node_id>" class="node">``; a node made by an op
@@ -284,7 +284,7 @@ def build_model(
         parameters: the leaves to show as parameters; by default the model's parameters,
             or without a model leaves whose label names a weight or bias.
         model: the ``pathgrad.nn`` module that made the graph: its modules name the
-            neurons and layers (default: named by the graph's shape, as ``nn.MLP`` names them).
+            neurons and layers (default: named by the graph's shape, as ``pathgrad.nn.MLP`` names them).
     """
     check_model(model)
     new_drawing()  # each label with a character no file can carry is warned about once per drawing

@@ -50,7 +50,7 @@ class NetworkShape:
 
 
 def shape_of(model, bias: bool | None = None) -> NetworkShape:
-    """The shape of an ``nn.MLP`` (read through its layers and neurons) or of a list of sizes."""
+    """The shape of a ``pathgrad.nn.MLP`` (read through its layers and neurons) or of a list of sizes."""
     if isinstance(model, Sequence) and not isinstance(model, str):
         sizes = tuple(model)
         if len(sizes) < 2 or any(isinstance(s, bool) or not isinstance(s, int) or s < 1 for s in sizes):
@@ -91,7 +91,7 @@ def draw_network(
     number_format: str = ".2f",
     theme: str | Theme = "projector",
 ) -> Diagram:
-    """The network figure of ``model`` (an ``nn.MLP``, or layer sizes such as ``[3, 4, 4, 1]``).
+    """The network figure of ``model`` (a ``pathgrad.nn.MLP``, or layer sizes such as ``[3, 4, 4, 1]``).
 
     Args:
         bias: draw bias neurons "+1" (default: as the model has them; True for sizes).

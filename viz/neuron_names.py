@@ -7,7 +7,7 @@ A neuron is found from the graph alone (a ``linear`` node a = Σ w_i·x_i + b, s
   weights directly: its name is that module's dotted name (``L1.N3``), its layer the
   module holding it (``L1``), and each weight is called by its own name in the neuron
   (``w2``). A neuron the model does not hold is named by the graph, as below.
-* Without a model, by the graph's shape, as ``nn.MLP`` names its parts:
+* Without a model, by the graph's shape, as ``pathgrad.nn.MLP`` names its parts:
 
       depth(a) = 1 + max depth of the neurons upstream of a's inputs x_i (0 for none),
 
@@ -15,7 +15,7 @@ A neuron is found from the graph alone (a ``linear`` node a = Σ w_i·x_i + b, s
   reaches its weights (every sample's copy of a neuron reads the same weight Values, so
   all copies have one name); weight ``w<i>`` by its operand slot.
 
-For a network made by ``nn.MLP`` both give the same names.
+For a network made by ``pathgrad.nn.MLP`` both give the same names.
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ def neuron_names(order: Sequence[Value], neurons: Sequence[NeuronNodes], model=N
 
 
 def _names_by_shape(order: Sequence[Value], neurons: Sequence[NeuronNodes]) -> list[NeuronName]:
-    """``L<depth>.N<j>``, ``w<i>``: the names ``nn.MLP`` gives, read off the graph's shape."""
+    """``L<depth>.N<j>``, ``w<i>``: the names ``pathgrad.nn.MLP`` gives, read off the graph's shape."""
     inputs = {neuron.a: neuron.inputs for neuron in neurons}
     depth: dict[Value, int] = {}  # per node: the deepest neuron it depends on (0: none)
     for node in order:

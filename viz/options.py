@@ -1,4 +1,4 @@
-"""The options every ``viz.draw`` view understands, checked once with clear errors."""
+"""The options every ``pathgrad.viz.draw`` view understands, checked once with clear errors."""
 
 from __future__ import annotations
 

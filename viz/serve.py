@@ -5,8 +5,8 @@ r"""``pathgrad serve``: a lecture server that rebuilds the step-through page for
     GET /step?expr=tanh(x*w)&at=x=2,w=-3   the step page, exactly as ``pathgrad step`` writes it
               [&mode=backward]             (opening in forward mode, or the one named)
 
-Every page is built by the Python engine (``viz.step``) from the expression's grammar
-(``engine.expression``); no text is ever passed to ``eval``. A parse or domain error
+Every page is built by the Python engine (``pathgrad.viz.step``) from the expression's grammar
+(``pathgrad.engine.expression``); no text is ever passed to ``eval``. A parse or domain error
 comes back as a 400 page that names the line and column.
 
 It is built to be safe to leave running on a lecturer's laptop:
@@ -14,7 +14,7 @@ It is built to be safe to leave running on a lecturer's laptop:
 * it listens on 127.0.0.1 only, and refuses (403) a request whose ``Host`` header is not
   ``127.0.0.1:PORT``, so a web page cannot reach it through DNS rebinding;
 * it answers GET and HEAD only, reads no request body, and bounds the URL
-  (``MAX_URL_LENGTH``), the expression (``engine.expression.MAX_LENGTH``), the graph
+  (``MAX_URL_LENGTH``), the expression (``pathgrad.engine.expression.MAX_LENGTH``), the graph
   (``MAX_NODES``), the time a client may take to send its request (``REQUEST_TIMEOUT``)
   and the time a page may take to build (``BUILD_SECONDS``; one page is built at a time);
 * it writes no files.

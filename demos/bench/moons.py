@@ -7,7 +7,7 @@ two-moons points with labels ±1, the max-margin loss plus L2,
 
 written once (``train_step``) and run on micrograd's own ``MLP``, on the same scalar
 network in PyTorch (0-dim float64 tensors, micrograd's neuron Σ w_i·x_i + b op by op),
-on pathgrad's ``nn.MLP`` (one fused ``linear`` node per pre-activation, the design) and
+on ``pathgrad.nn.MLP`` (one fused ``linear`` node per pre-activation, the design) and
 on pathgrad's expanded neurons (products and sums, micrograd's graph). All start from
 micrograd's initial weights (``random.seed(1337)``).
 

@@ -2,7 +2,7 @@
 
 The lecture neuron h = tanh(w1·x1 + w2·x2 + b) and the loss of one sample of the
 moons network 2-16-16-1 (collapsed to neurons: 33 neuron boxes instead of ~600 nodes).
-Each job times ``viz.draw(...).svg()`` (Graphviz included) or ``viz.step(...).html()``.
+Each job times ``pathgrad.viz.draw(...).svg()`` (Graphviz included) or ``pathgrad.viz.step(...).html()``.
 """
 
 from __future__ import annotations

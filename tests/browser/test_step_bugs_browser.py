@@ -1,4 +1,4 @@
-"""Bugs mode in Chromium: key x shows each bug's wrong grads beside the right ones, from engine.bugs."""
+"""Bugs mode in Chromium: key x shows each bug's wrong grads beside the right ones, from pathgrad.engine.bugs."""
 
 from __future__ import annotations
 

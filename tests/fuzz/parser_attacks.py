@@ -1,4 +1,4 @@
-r"""Hostile inputs for the expression grammar (``engine.expression``): the one list every test uses.
+r"""Hostile inputs for the expression grammar (``pathgrad.engine.expression``): the one list every test uses.
 
 Each attack is text (and the values it is given) that a user might paste or a web page
 might send, and that must never reach ``eval``, never crash and never hang: ``parse``

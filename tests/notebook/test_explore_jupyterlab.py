@@ -1,4 +1,4 @@
-"""``viz.explore`` in a real JupyterLab, driven by Chromium: drag a slider, read the page, compare with the engine."""
+"""``pathgrad.viz.explore`` in a real JupyterLab, driven by Chromium: drag a slider, read the page, compare with the engine."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Neuron and layer views of an nn.MLP show each neuron's a, h, Φ'(a), δ, Δ from the engine."""
+"""Neuron and layer views of a pathgrad.nn.MLP show each neuron's a, h, Φ'(a), δ, Δ from the engine."""
 
 from __future__ import annotations
 

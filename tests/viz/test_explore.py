@@ -1,4 +1,4 @@
-"""``viz.explore``: a change to a leaf gives the page exactly the data a fresh build at the new values gives.
+"""``pathgrad.viz.explore``: a change to a leaf gives the page exactly the data a fresh build at the new values gives.
 
 A change rebuilds only the mode the page shows, without Graphviz; the page merges each update
 into the data it holds (``step.js``), so these tests follow what the page holds.

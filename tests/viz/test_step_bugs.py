@@ -1,4 +1,4 @@
-"""Bugs mode: every number on its steps is the one engine.bugs computes on the page's graph."""
+"""Bugs mode: every number on its steps is the one pathgrad.engine.bugs computes on the page's graph."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-r"""Backward mode: ``engine.backward_steps``, one step per node in reverse topological order.
+r"""Backward mode: ``pathgrad.engine.backward_steps``, one step per node in reverse topological order.
 
 Each step makes one node's Δ final and pushes Δ(parent) += ∂node/∂parent · Δ(node)
 along each of its edges (the dynamic program of the lecture).

@@ -1,7 +1,7 @@
 r"""Bugs mode (key ``x``): "what goes wrong if …", each classic backprop bug run for real on this graph.
 
-One step per bug of ``engine.bugs.BUGS``. Every number comes from ``engine.bugs.run_bug``,
-which runs the wrong algorithm beside ``engine.backward``: a node whose grads part shows
+One step per bug of ``pathgrad.engine.bugs.BUGS``. Every number comes from ``pathgrad.engine.bugs.run_bug``,
+which runs the wrong algorithm beside ``pathgrad.engine.backward``: a node whose grads part shows
 ``grad right ≠ wrong`` (state ``wrong``), the first node where they part is in focus, and
 the panel gives the sentence saying why — or, where the bug changes nothing on this graph,
 says so and names a graph where it does.

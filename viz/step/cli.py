@@ -1,6 +1,6 @@
 """``pathgrad step EXPR --at ... -o page.html [--mode ...]``: the step-through as an offline page.
 
-The subcommand is one ``Command``, a row of ``viz.cli.COMMANDS`` (the command line's
+The subcommand is one ``Command``, a row of ``pathgrad.viz.cli.COMMANDS`` (the command line's
 table of subcommands); ``python -m pathgrad.viz.step.cli step ...`` runs the command line.
 """
 

@@ -1,4 +1,4 @@
-r"""Forward mode: ``engine.topological_order``, one step per node an op makes.
+r"""Forward mode: ``pathgrad.engine.topological_order``, one step per node an op makes.
 
 Each step computes one node from its parents and writes the local derivatives
 ∂node/∂parent onto its incoming edges (the lecture's forward phase).

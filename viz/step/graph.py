@@ -1,6 +1,6 @@
 """The graph a step-through shows: the display model plus names and lookups by ``Value``.
 
-Ids and node kinds come from ``viz.model.build_model`` (topological position plus
+Ids and node kinds come from ``pathgrad.viz.model.build_model`` (topological position plus
 label), so the stepper and the static diagrams call the same node by the same id.
 """
 
@@ -36,10 +36,10 @@ class StepGraph:
 
     Args:
         root: the output node.
-        max_nodes: past this many nodes ``viz.model.GraphTooLargeError`` is raised,
+        max_nodes: past this many nodes ``pathgrad.viz.model.GraphTooLargeError`` is raised,
             suggesting the collapsed views.
         model: the ``pathgrad.nn`` module that made the graph; it names the neurons and
-            shows its parameters as parameters (see ``viz.model.build_model``).
+            shows its parameters as parameters (see ``pathgrad.viz.model.build_model``).
     """
 
     def __init__(self, root: Value, max_nodes: int = DEFAULT_MAX_NODES, model: Module | None = None) -> None:
@@ -80,7 +80,7 @@ class StepGraph:
         return self._layers
 
     def records(self) -> list[BackwardStep]:
-        """``engine.backward_steps`` of one fresh backward pass (leaf grads start at 0), run once.
+        """``pathgrad.engine.backward_steps`` of one fresh backward pass (leaf grads start at 0), run once.
 
         Afterwards every node holds the grad ``backward`` leaves.
         """

@@ -2,7 +2,7 @@ r"""One layout for every state: Graphviz places the boxes once, we draw the SVG.
 
 Each node's box is sized for the longest text any step will put in it (monospace
 text: width = characters × 0.6 em), Graphviz's ``dot -Tplain`` returns the positions
-and edge splines, and the SVG follows ``viz.model``'s id contract:
+and edge splines, and the SVG follows ``pathgrad.viz.model``'s id contract:
 
     <g id="n3_w1" class="node parameter">  <rect/>
         <g id="n3_w1-label" class="field"><text>w1</text></g>

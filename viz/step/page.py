@@ -9,7 +9,7 @@ them together. Every piece of user text is escaped for where it lands:
   ``</script>`` cannot end the script element (the page reads it with ``JSON.parse``);
 * the SVG was escaped when it was drawn; the page sets texts with ``textContent`` only;
 * characters no file can carry (a lone surrogate, a noncharacter) read U+FFFD, with one
-  warning (``viz.text.shown_text``), so writing the page never fails half-way.
+  warning (``pathgrad.viz.text.shown_text``), so writing the page never fails half-way.
 
 And should any of that ever fail, the page's Content-Security-Policy runs only the one
 script whose SHA-256 it names (``script-src 'sha256-…'``), loads nothing from anywhere, sends

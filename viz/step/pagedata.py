@@ -9,7 +9,7 @@
             "nodes": {node_id: {"name", "label", "kind", "leaf"}}, "counts": {"nodes", "edges"},
             "cells": {node_id: {"box", "data", "grad", "label", "owner"}}}
 
-Every id the page looks up is here (``viz.ids``); the page's script composes none.
+Every id the page looks up is here (``pathgrad.viz.ids``); the page's script composes none.
 The entries by mode (intro … chosen, chart) are ``mode_data``: a live page (the notebook
 widget) is sent those of the mode it shows, and merges them into what it has.
 """

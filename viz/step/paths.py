@@ -2,10 +2,10 @@ r"""Paths timelines: ∂root/∂u as the sum over paths of products of local der
 
     ∂L/∂u = Σ_{paths u → … → L} Π_{edges (v → w) on the path} ∂w/∂v
 
-For a chosen node u the page steps through ``engine.paths(root, u)`` one path at a
+For a chosen node u the page steps through ``pathgrad.engine.paths(root, u)`` one path at a
 time (its factors, its product, the running sum) and ends on the equality with the
-grad the backward pass computed, beside the number of paths (``engine.count_paths``)
-and the number of edges the dynamic program visited (``engine.count_edges``).
+grad the backward pass computed, beside the number of paths (``pathgrad.engine.count_paths``)
+and the number of edges the dynamic program visited (``pathgrad.engine.count_edges``).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ __all__ = ["paths_frames", "paths_timeline", "path_counts", "first_parameter"]
 
 
 def path_counts(graph: StepGraph) -> dict[Value, int]:
-    """The number of paths from every node to the root, in one pass (``engine.count_paths`` of each).
+    """The number of paths from every node to the root, in one pass (``pathgrad.engine.count_paths`` of each).
 
     count(root) = 1,  count(u) = Σ over the edges u → v of count(v).
     """

@@ -1,6 +1,6 @@
 r"""Quiz mode: the backward steps as questions, each node's Δ hidden until answered or passed.
 
-Built from the engine's own records (``engine.backward_steps`` via ``StepGraph.records``):
+Built from the engine's own records (``pathgrad.engine.backward_steps`` via ``StepGraph.records``):
 each question shows how the Δ is gathered, Δ(h_r) = Σ over children h of ∂h/∂h_r · Δ(h),
 once the student has answered.
 """

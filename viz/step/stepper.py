@@ -1,17 +1,17 @@
-r"""``viz.step(root)``: press → and watch backprop, one node, one path, one ``+=`` at a time.
+r"""``pathgrad.viz.step(root)``: press → and watch backprop, one node, one path, one ``+=`` at a time.
 
     >>> from pathgrad.engine import Value
     >>> from pathgrad.viz.step import step
     >>> x, w = Value(2.0, "x"), Value(-3.0, "w")
     >>> y = (x * w).tanh(); y.label = "y"
-    >>> stepper = step(y)                   # modes: the table in viz.step.modes
+    >>> stepper = step(y)                   # modes: the table in pathgrad.viz.step.modes
     >>> stepper.data["modes"]
     ['forward', 'backward', 'paths', 'quiz', 'nudge', 'bugs']
 
 ``stepper.save("y.html")`` writes one offline page; in Jupyter the stepper shows inline.
 
-The steps come from the engine's own traversal (``engine.topological_order``,
-``engine.backward_steps``, ``engine.paths``); the page only replays them. The graph
+The steps come from the engine's own traversal (``pathgrad.engine.topological_order``,
+``pathgrad.engine.backward_steps``, ``pathgrad.engine.paths``); the page only replays them. The graph
 is laid out once, with room for the longest text of any step, so stepping never
 moves a node. For graphs too wide to read from the back of a hall, ``z`` (or
 ``zoom=1`` in the link) follows the current step with the view; the layout stays.
@@ -52,7 +52,7 @@ class Stepper:
     """A step-through page: ``.save(path)``, ``.html()``, ``.svg()``, inline in Jupyter.
 
     Attributes:
-        data: everything the page replays (plain JSON-ready data, see ``viz.step.pagedata``).
+        data: everything the page replays (plain JSON-ready data, see ``pathgrad.viz.step.pagedata``).
         theme: ``"projector"`` (big type, for 1280×720) or ``"notebook"``.
     """
 
@@ -100,7 +100,7 @@ class Stepper:
         return image_bundle(self.svg(), rasterize(self.svg()), repr(self))
 
     def _ipython_display_(self) -> None:
-        """Jupyter: the picture, then the script that builds the page over it (``viz.notebook``)."""
+        """Jupyter: the picture, then the script that builds the page over it (``pathgrad.viz.notebook``)."""
         from IPython.display import display
 
         for data, metadata in stepper_outputs(
@@ -181,11 +181,11 @@ def step(
         root: the output (usually the loss).
         mode: the mode the page opens in (default: the first of ``modes``).
         modes: which of forward, backward, paths, quiz, nudge the page offers (default: all
-            the view offers, see ``viz.step.modes``).
+            the view offers, see ``pathgrad.viz.step.modes``).
         digits: decimals shown.
         nudges: the step sizes ε offered in nudge mode.
         max_paths: nodes with more paths to the output get a count instead of a walk.
-        max_nodes: larger graphs raise ``viz.model.GraphTooLargeError`` suggesting a collapsed view.
+        max_nodes: larger graphs raise ``pathgrad.viz.model.GraphTooLargeError`` suggesting a collapsed view.
         title: the page title (default from the root's name).
         theme: ``"projector"`` or ``"notebook"``.
         view: ``"expanded"`` (a box per node), ``"neuron"`` (a box per neuron: a, δ, h, Δ;
@@ -200,7 +200,7 @@ def step(
             of its own; by default a weight and its ∂L/∂w are written on the edge x_i → a it
             multiplies and a bias in its neuron's a box, as the lecture draws networks.
         model: the ``pathgrad.nn`` module that made the graph; its modules name the neuron
-            boxes (default: named by the graph's shape, as ``nn.MLP`` names them; never by labels).
+            boxes (default: named by the graph's shape, as ``pathgrad.nn.MLP`` names them; never by labels).
     """
     if not isinstance(parameter_boxes, bool):
         raise ValueError(f"parameter_boxes must be True or False, got {parameter_boxes!r:.40}")

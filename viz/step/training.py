@@ -1,4 +1,4 @@
-r"""Training mode: step through ``nn.fit`` iterations on one locked layout.
+r"""Training mode: step through ``pathgrad.nn.fit`` iterations on one locked layout.
 
 ``fit`` runs as usual; its callback records, after every step, each parameter's value
 and the batch gradient that moved it. Frame k then rebuilds the loss of one chosen
@@ -164,12 +164,12 @@ def training_stepper(
     view: str = "neuron",
     **fit_options,
 ):
-    """Train ``model`` with ``nn.fit(model, X, y, loss=loss, **fit_options)`` and step through it.
+    """Train ``model`` with ``pathgrad.nn.fit(model, X, y, loss=loss, **fit_options)`` and step through it.
 
     Args:
         model: an ``nn`` module (e.g. ``MLP(2, [3, 1])``); it is left trained.
         X, y: the training data, as for ``fit``.
-        loss: a loss name from ``nn.losses.LOSSES`` or a function, as for ``fit``.
+        loss: a loss name from ``pathgrad.nn.losses.LOSSES`` or a function, as for ``fit``.
         sample: the row of X whose loss graph the page shows.
         every: keep every n-th iteration as a frame (the last one is always kept).
         view: ``"neuron"`` (a box per neuron, the weights on the edges) or ``"expanded"``.

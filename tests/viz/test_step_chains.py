@@ -69,3 +69,27 @@ def test_node_by_node_each_neurons_a_step_is_also_written_in_delta_form():
         lines = [text for _, text in record["chains"]["a"]]
         delta = next(t for t in lines if t.startswith(f"δ({name}) = Φ′(a) · Δ(h)"))
         assert last_number(delta) == pytest.approx(by_label[f"{name}.a"].grad, abs=5e-4)
+
+
+def test_an_output_neuron_under_softmax_cross_entropy_starts_from_o_minus_y():
+    import random
+
+    from pathgrad.engine import Value
+    from pathgrad.nn import MLP
+    from pathgrad.nn.losses import softmax_cross_entropy
+
+    random.seed(2)
+    model = MLP(2, [3, 3], activation="tanh")
+    logits = model([Value(0.5, "x1"), Value(-1.0, "x2")])
+    loss = softmax_cross_entropy([logits], [1])
+    page = step(loss, view="neuron", digits=6)
+    probabilities = [math.exp(v.data) for v in logits]
+    total = sum(probabilities)
+    for j, logit in enumerate(logits):
+        record = next(
+            r for r in page.data["timelines"]["backward"] if r["title"].endswith(f"neuron L2.N{j + 1}")
+        )
+        first = record["chains"]["a"][0][1]
+        assert first.endswith("(softmax with cross-entropy: o − y)")
+        o_minus_y = probabilities[j] / total - (1.0 if j == 1 else 0.0)
+        assert parse_number(first.split("=")[-1].split()[0]) == pytest.approx(o_minus_y, abs=1e-6)

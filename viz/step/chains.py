@@ -94,10 +94,12 @@ def neuron_delta_lines(graph: StepGraph, group: GroupView, digits: int) -> list[
                 line("formula", f"Δ({name}.h) = Σ w · δ(next) = {terms} = {number(h_node.grad, digits)}")
             )
         else:  # the output neuron: its Δ comes from the loss
+            fused = any(child.op == "cross_entropy" for child, _ in consumers)
+            source = "softmax with cross-entropy: o − y" if fused else "from the loss"
             lines.append(
                 line(
                     "formula",
-                    f"Δ({name}.h) = ∂L/∂h = {terms} = {number(h_node.grad, digits)}   (from the loss)",
+                    f"Δ({name}.h) = ∂L/∂h = {terms} = {number(h_node.grad, digits)}   ({source})",
                 )
             )
         lines.append(line("formula", f"Φ′(a) = {phi_prime(h_node, a_node.data, digits)}"))

@@ -85,7 +85,7 @@ def test_an_output_neuron_under_softmax_cross_entropy_starts_from_o_minus_y():
     page = step(loss, view="neuron", digits=6)
     probabilities = [math.exp(v.data) for v in logits]
     total = sum(probabilities)
-    for j, logit in enumerate(logits):
+    for j in range(len(logits)):
         record = next(
             r for r in page.data["timelines"]["backward"] if r["title"].endswith(f"neuron L2.N{j + 1}")
         )

@@ -168,26 +168,27 @@ class Path:
         return math.prod(self.factors)
 
 
-def _ancestors_reaching(root: Value, wrt: Value) -> set[Value]:
-    """The nodes from which ``wrt`` can be reached by following parents (``wrt`` included)."""
+def _ancestors_reaching(order: list[Value], wrt: Value) -> set[Value]:
+    """The nodes of ``order`` (topological) from which ``wrt`` is reached by following parents (``wrt`` too)."""
     reaching: set[Value] = set()
-    for node in topological_order(root):
+    for node in order:
         if node is wrt or any(parent in reaching for parent in node.parents):
             reaching.add(node)
     return reaching
 
 
-def paths(root: Value, wrt: Value) -> Iterator[Path]:
+def paths(root: Value, wrt: Value, order: list[Value] | None = None) -> Iterator[Path]:
     """Each path from ``wrt`` to ``root``, with its local-derivative factors.
 
     Two edges between the same pair of nodes (``a*a``) give two paths. Paths are
     yielded lazily, depth first, so the first ones come at once even when there are
-    exponentially many.
+    exponentially many. ``order`` is ``topological_order(root)`` if the caller has it
+    already (paths to many nodes of one graph then share one sort).
     """
     if root is wrt:
         yield Path((root,), (), ())
         return
-    reaching = _ancestors_reaching(root, wrt)
+    reaching = _ancestors_reaching(topological_order(root) if order is None else order, wrt)
     # The path so far, from the root down: (node, index of the parent edge being followed).
     trail: list[tuple[Value, int]] = [(root, -1)]
     while trail:

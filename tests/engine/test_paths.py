@@ -6,7 +6,15 @@ import random
 
 import pytest
 
-from pathgrad.engine import TooManyPathsError, Value, count_edges, count_paths, path_sum, paths
+from pathgrad.engine import (
+    TooManyPathsError,
+    Value,
+    count_edges,
+    count_paths,
+    path_sum,
+    paths,
+    topological_order,
+)
 
 
 def stacked_diamonds(layers: int, x: Value) -> Value:
@@ -111,3 +119,14 @@ def test_path_sum_equals_backward_on_random_graphs(seed):
             assert count_paths(out, leaf) == 0
         else:
             assert path_sum(out, leaf) == pytest.approx(leaf.grad, rel=1e-9, abs=1e-12)
+
+
+def test_paths_given_the_topological_order_are_the_paths_without_it():
+    x, y = Value(0.3, "x"), Value(-1.2, "y")
+    a = x * y
+    out = (a + x).tanh() * (a * a + y)
+    order = topological_order(out)
+    for node in order:
+        given = [(p.nodes, p.edges, p.factors) for p in paths(out, node, order)]
+        assert given == [(p.nodes, p.edges, p.factors) for p in paths(out, node)]
+        assert len(given) == count_paths(out, node)

@@ -109,7 +109,7 @@ def paths_timeline(
         return _too_many(graph, node, total, edges, digits)
     name, root = graph.names[node], graph.names[graph.root]
     steps, products = [], []
-    for k, path in enumerate(paths(graph.root, node), 1):
+    for k, path in enumerate(paths(graph.root, node, graph.order), 1):
         route = [graph.edge(path.nodes[i + 1], path.edges[i]) for i in range(len(path.edges))]
         products.append(path.product)
         symbols = " × ".join(factors[e][0] for e in route)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import html
 import math
+from concurrent.futures import ThreadPoolExecutor
 
 from ..diagram import GraphvizError, run_graphviz
 from ..ids import field_id
@@ -216,7 +217,7 @@ def layout_svg(
 ) -> str:
     """The SVG of ``view``: boxes sized for the longest text any step puts in them.
 
-    Lays the graph out left-to-right and top-to-bottom and keeps the one that shows
+    Lays the graph out left-to-right and top-to-bottom (two ``dot`` runs side by side) and keeps the one that shows
     bigger in an area ``aspect`` times as wide as high (the page's graph pane).
 
     Args:
@@ -227,10 +228,9 @@ def layout_svg(
     """
     widths = {box.id: _box_width(box, chars, edge_chars) for box in view.boxes}
     heights = {box.id: (len(box.rows) + 1) * ROW + PAD for box in view.boxes}
-    layouts = [
-        _parse_plain(_run_dot(_dot_source(view, widths, heights, chars, edge_chars, rankdir)))
-        for rankdir in ("LR", "TB")
-    ]
+    sources = [_dot_source(view, widths, heights, chars, edge_chars, rankdir) for rankdir in ("LR", "TB")]
+    with ThreadPoolExecutor(max_workers=len(sources)) as pool:  # two dot processes at once
+        layouts = [_parse_plain(text) for text in pool.map(_run_dot, sources)]
     width, total, places, splines = max(layouts, key=lambda layout: min(aspect / layout[0], 1.0 / layout[1]))
     by_pair: dict[tuple[str, str], list[tuple]] = {}
     for tail, head, points, label in splines:

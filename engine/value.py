@@ -356,6 +356,15 @@ def _describe(node: Value) -> str:
     )
 
 
+def _failure(error: Exception) -> str:
+    """What went wrong, in words: an overflow says so instead of printing its errno tuple."""
+    if isinstance(error, DomainError):
+        return str(error)
+    if isinstance(error, OverflowError):
+        return "the result is too large for a float (beyond ±1.8e308)"
+    return f"{type(error).__name__}: {error}"
+
+
 def _operands_text(parents: tuple[Value, ...]) -> str:
     return f"[operands: {', '.join(map(_describe, parents))}]"
 
@@ -417,8 +426,7 @@ def apply(op: Op, *operands: Operand) -> Value:
             operand_sum = sum(numbers)
     except (ArithmeticError, ValueError) as error:
         check_operands(op, parents)
-        detail = str(error) if isinstance(error, DomainError) else f"{type(error).__name__}: {error}"
-        raise DomainError(f"{op.name}: {detail} {_operands_text(parents)}") from None
+        raise DomainError(f"{op.name}: {_failure(error)} {_operands_text(parents)}") from None
     # one test for the common case: a sum is finite only if every term is (or, rarely, it overflowed)
     if not isfinite(data + sum(local_grads) + operand_sum):
         check_operands(op, parents)

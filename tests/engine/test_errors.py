@@ -32,6 +32,10 @@ from pathgrad.engine import DomainError, Value, cross_entropy
         ),
         (lambda: Value(800.0, "big").exp(), r"^exp: exp\(800\.0\) overflows a float \[operands: big = 800\]"),
         (
+            lambda: Value(2.0, "x") ** 1e308,
+            r"^power: the result is too large for a float \(beyond ±1\.8e308\) \[operands: x = 2\]",
+        ),
+        (
             lambda: Value(1e200, "h") * Value(1e200, "k"),
             r"^mul: the result inf .* is not finite \[operands: h = 1e\+200, k = 1e\+200\]",
         ),

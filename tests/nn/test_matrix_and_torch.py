@@ -103,9 +103,13 @@ def test_from_torch_refuses_what_it_cannot_represent():
         MLP.from_torch(torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.Linear(3, 1)))
 
 
-def test_import_nn_does_not_import_torch():
-    code = "import sys, nn, nn.matrix, nn.torch_bridge; print('torch' in sys.modules)"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+def test_import_nn_does_not_import_torch(tmp_path):
+    code = (
+        "import sys, pathgrad.nn, pathgrad.nn.matrix, pathgrad.nn.torch_bridge; print('torch' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path
+    )
     assert result.stdout.strip() == "False"
 
 

@@ -192,15 +192,14 @@ def test_themes_and_directions_render():
     assert "dashed" in draw(o, theme="print").source  # negative contributions dashed in greyscale
 
 
-def test_dot_is_byte_identical_across_processes_with_different_hash_seeds():
+def test_dot_is_byte_identical_across_processes_with_different_hash_seeds(tmp_path):
     import hashlib
     import os
     import subprocess
     import sys
-    from pathlib import Path
 
     script = (
-        "import hashlib; from viz.figures import FIGURES; "
+        "import hashlib; from pathgrad.viz.figures import FIGURES; "
         "print(hashlib.sha256(''.join(f().source for f in FIGURES.values()).encode()).hexdigest())"
     )
     digests = {
@@ -209,7 +208,7 @@ def test_dot_is_byte_identical_across_processes_with_different_hash_seeds():
             capture_output=True,
             text=True,
             check=True,
-            cwd=Path(__file__).parents[2],
+            cwd=tmp_path,  # outside the repository: the installed pathgrad, not its folders
             env={**os.environ, "PYTHONHASHSEED": seed},
         ).stdout.strip()
         for seed in ("1", "2")

@@ -88,7 +88,8 @@ def test_backward_shows_each_final_grad_and_its_contributions(page, pages):
     nodes = ids(lecture_neuron())
     page.open(pages["neuron"])
     page.press("b")
-    order = list(reversed(list(nodes)))
+    order = [i for i in reversed(list(nodes)) if nodes[i].parents]  # a leaf has no step of its own
+    assert page.counter() == (0, len(order)) == (0, 5)
     for ident in order:
         page.press("ArrowRight")
         assert {"final", "focus"} <= set(page.page.locator(f"[id='{ident}']").get_attribute("class").split())
@@ -96,11 +97,16 @@ def test_backward_shows_each_final_grad_and_its_contributions(page, pages):
             nodes[ident].grad, abs=5e-4
         )
     for ident, node in nodes.items():
+        assert "final" in page.page.locator(f"[id='{ident}']").get_attribute("class").split()
         assert parse_number(cell(page, ident, "grad").split()[-1]) == pytest.approx(node.grad, abs=5e-4)
     page.press("Home")
     x1w1 = next(i for i, n in nodes.items() if n.label == "x1*w1")
-    page.press("ArrowRight", order.index(x1w1) + 1)  # x1*w1 pushes into x1 and w1
+    page.press("ArrowRight", order.index(x1w1) + 1)  # x1*w1 pushes into x1 and w1: both are final now
     assert "Δ(w1) += ∂(x1*w1)/∂w1 · Δ(x1*w1) = 2.000 × 0.500 = 1.000" in page.panel()
+    page.press("ArrowLeft")  # x2*w2 has pushed: x2 and w2 are final, x1 and w1 still wait
+    states = {i: page.page.locator(f"[id='{i}']").get_attribute("class").split() for i in nodes}
+    assert "final" in states["n3_x2"] and "final" in states["n4_w2"]
+    assert "final" not in states["n0_x1"] and cell(page, "n0_x1", "grad") == "grad —"
 
 
 def test_accumulating_nodes_look_different_from_final_ones(page, pages):
@@ -183,8 +189,8 @@ def test_node_boxes_never_move(page, pages):
 def test_deep_link_opens_the_step_and_stepping_updates_the_hash(page, pages):
     nodes = ids(lecture_neuron())
     page.open(pages["neuron"], "#mode=backward&step=4")
-    assert page.counter() == (4, 10)
-    fourth = list(reversed(list(nodes)))[3]
+    assert page.counter() == (4, 5)
+    fourth = [i for i in reversed(list(nodes)) if nodes[i].parents][3]
     assert "focus" in page.page.locator(f"[id='{fourth}']").get_attribute("class")
     assert page.text("#mode-backward").startswith("Backward") and "active" in page.page.locator(
         "#mode-backward"

@@ -19,9 +19,11 @@ def test_step_writes_a_page_with_the_engines_grads(tmp_path, capsys):
     assert main(["step", *NEURON, "-o", str(target), "--mode", "backward"]) == 0
     data = page_data(target)
     assert data["start"] == "backward"
-    grads = {
-        data["nodes"][s["values"]["node"]]["name"]: s["values"]["grad"] for s in data["timelines"]["backward"]
-    }
+    grads = {}  # a node's own step, and each leaf's last push (a leaf has no step of its own)
+    for s in data["timelines"]["backward"]:
+        grads[data["nodes"][s["values"]["node"]]["name"]] = s["values"]["grad"]
+        for parent, _, _, after in s["values"]["contributions"]:
+            grads[data["nodes"][parent]["name"]] = after
     assert round(grads["w1"], 6) == 1.0 and round(grads["x1"], 6) == -1.5
     assert "wrote" in capsys.readouterr().out
 

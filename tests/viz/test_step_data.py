@@ -62,7 +62,7 @@ def test_backward_steps_are_the_engines_steps_and_end_on_backwards_grads():
     reference = neuron()
     expected = list(backward_steps(reference))
     steps = data["timelines"]["backward"]
-    assert [s["values"]["grad"] for s in steps] == [r.grad for r in expected]
+    assert [s["values"]["grad"] for s in steps] == [r.grad for r in expected if not r.node.is_leaf]
     grads = {n.label: n.grad for n in topological_order(reference) if n.label}
     assert grads["w1"] == pytest.approx(1.0) and grads["x1"] == pytest.approx(-1.5)
     final = {}
@@ -84,16 +84,70 @@ def test_backward_formula_writes_the_contribution_with_its_numbers():
     assert "Δ(o) = ∂o/∂o = 1.000   (the seed)" in lines
 
 
+def test_a_leaf_costs_no_backward_step_and_is_final_in_its_last_childs_step():
+    """2-4-4-1 network, one sample: one step per inner node; each leaf final where its last push lands."""
+    from demos.steppers import mlp_loss
+
+    loss = mlp_loss()
+    data = step(loss).data
+    steps = data["timelines"]["backward"]
+    nodes = topological_order(loss)
+    ids = dict(zip(nodes, data["nodes"]))  # the page's ids follow the topological order
+    assert [data["nodes"][ids[n]]["name"] for n in nodes if n.label] == [n.label for n in nodes if n.label]
+    inner = [n for n in nodes if not n.is_leaf]
+    assert len(steps) == len(inner) == 22 and len(nodes) == 63
+    assert not any("nothing to push" in text for s in steps for _, text in s["lines"])
+    for leaf in (n for n in nodes if n.is_leaf):  # step() ran backward: each leaf holds its grad
+        leaf_id = ids[leaf]
+        pushing = [
+            k for k, s in enumerate(steps) if any(c[0] == leaf_id for c in s["values"]["contributions"])
+        ]
+        finals = [k for k, s in enumerate(steps) if leaf_id in s["values"]["leaves_final"]]
+        assert finals == pushing[-1:]  # final once, in the step of its last push
+        change = steps[finals[0]]["nodes"][leaf_id]
+        assert change["c"] == "final" and shown(change["g"]) == pytest.approx(leaf.grad, abs=5e-4)
+        assert all(steps[k]["nodes"][leaf_id]["c"] == "accumulating" for k in pushing[:-1])
+    x1 = next(ids[n] for n in nodes if n.label == "x1")
+    x1_last = steps[next(k for k, s in enumerate(steps) if x1 in s["values"]["leaves_final"])]
+    (x1_line,) = [text for _, text in x1_last["lines"] if text.startswith("Δ(x1) = ")]
+    assert x1_line.count(" + ") == 3 and x1_line.endswith("final (a leaf: it pushes nothing)")  # four pushes
+
+
+def test_a_graph_that_is_one_leaf_keeps_its_seed_step_and_a_squared_leaf_is_final_after_both_pushes():
+    (seed,) = step(Value(2.0, "x")).data["timelines"]["backward"]
+    assert [text for _, text in seed["lines"]] == [
+        "Δ(x) = ∂x/∂x = 1.000   (the seed)",
+        "x is a leaf: nothing to push",
+    ]
+    a = Value(3.0, "a")
+    y = a * a
+    y.label = "y"
+    (square,) = step(y).data["timelines"]["backward"]
+    assert square["values"]["leaves_final"] == ["n0_a"] and square["nodes"]["n0_a"] == {
+        "g": "grad 6.000",
+        "c": "final",
+    }
+    assert [text for _, text in square["lines"]][-2:] == [
+        "Δ(a) += ∂y/∂a · Δ(y) = 3.000 × 1.000 = 3.000",
+        "Δ(a) = 3.000 + 3.000 = 6.000   final (a leaf: it pushes nothing)",
+    ]
+
+
 def test_a_node_with_two_children_accumulates_then_is_final():
     w, loss = diamond()
     data = step(loss).data
     steps = data["timelines"]["backward"]
     wid = next(i for i, n in data["nodes"].items() if n["name"] == "w")
     states = [s["nodes"][wid]["c"] for s in steps if wid in s["nodes"]]
-    assert states == ["accumulating", "accumulating", "final"]
-    w_step = next(s for s in steps if s["values"]["node"] == wid)
-    assert w_step["values"]["grad"] == pytest.approx(2 * math.exp(1.5) + 3.0 * math.exp(1.5))
-    assert " + " in w_step["lines"][0][1]  # Δ(w) = a + b = total
+    assert states == ["accumulating", "final"]  # w, a leaf, is final in its last child's step
+    last = next(s for s in steps if wid in s["values"]["leaves_final"])
+    (after,) = [after for parent, _, _, after in last["values"]["contributions"] if parent == wid]
+    assert after == pytest.approx(2 * math.exp(1.5) + 3.0 * math.exp(1.5))
+    assert [s["values"]["node"] for s in steps if s["values"]["node"] == wid] == []
+    first, second = (amount for s in steps for p, _, amount, _ in s["values"]["contributions"] if p == wid)
+    assert f"Δ(w) = {first:.3f} + {second:.3f} = {after:.3f}   final (a leaf: it pushes nothing)" in [
+        text for _, text in last["lines"]
+    ]
 
 
 def test_path_products_sum_to_the_grad_and_the_counts_are_reported():
@@ -333,7 +387,9 @@ def test_a_push_onto_a_parent_that_already_held_something_says_what_it_has_accum
     notes = [text for s in steps for kind, text in s["lines"] if text.startswith("Δ(w) is now")]
     pushes = [c for s in steps for c in s["values"]["contributions"] if c[0] == "n0_w"]
     assert len(pushes) == 2 and pushes[1][3] == pytest.approx(pushes[0][2] + pushes[1][2], rel=1e-12)
-    assert notes == [f"Δ(w) is now {w.grad:.3f}"]  # the first push is the whole sum so far: no note
+    assert notes == []  # the first push is the whole sum so far; the second makes it final, as its line says
+    total = f"{pushes[0][2]:.3f} + {pushes[1][2]:.3f} = {w.grad:.3f}".replace("-", "−")
+    assert f"Δ(w) = {total}   final (a leaf: it pushes nothing)" in [t for s in steps for _, t in s["lines"]]
 
 
 def test_a_quiz_question_points_at_the_edges_its_answer_is_gathered_from():

@@ -8,7 +8,7 @@ from demos.steppers import main
 def test_stepper_demo_writes_every_page_with_its_picture(tmp_path):
     findings = main(tmp_path, quick=True)
     assert findings["neuron: path sum = grad for w1"] and findings["two paths: path sum = grad for w"]
-    assert findings["neuron steps (forward, backward)"] == (5, 10)
+    assert findings["neuron steps (forward, backward)"] == (5, 5)  # a leaf has no backward step
     first, last = findings["training loss first → last"]
     assert float(last) < float(first)
     for name in ("step_neuron", "step_two_paths", "step_mlp", "step_mlp_nodes", "step_training"):

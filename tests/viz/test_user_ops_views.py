@@ -42,5 +42,9 @@ def test_the_step_through_shows_a_user_ops_local_derivative_and_runs_its_closure
     forward = data["timelines"]["forward"]
     assert forward[0]["values"]["local_grads"] == [2.25, 1.5]
     backward = data["timelines"]["backward"]
-    x_step = next(s for s in backward if data["nodes"][s["values"]["node"]]["name"] == "x")
-    assert x_step["values"]["grad"] == 4.5 == x.grad
+    x_id = next(i for i, node in data["nodes"].items() if node["name"] == "x")
+    (x_final,) = [
+        s for s in backward if x_id in s["values"]["leaves_final"]
+    ]  # x, a leaf: final in xy²'s step
+    (pushed,) = [c for c in x_final["values"]["contributions"] if c[0] == x_id]
+    assert pushed[3] == 4.5 == x.grad

@@ -1,7 +1,9 @@
-r"""Backward mode: ``pathgrad.engine.backward_steps``, one step per node in reverse topological order.
+r"""Backward mode: ``pathgrad.engine.backward_steps``, one step per inner node in reverse topological order.
 
 Each step makes one node's Δ final and pushes Δ(parent) += ∂node/∂parent · Δ(node)
-along each of its edges (the dynamic program of the lecture).
+along each of its edges (the dynamic program of the lecture). A leaf pushes nothing,
+so it has no step of its own: its Δ is final once its last child has pushed to it,
+and that child's step shows it final.
 """
 
 from __future__ import annotations
@@ -19,22 +21,39 @@ from .words import number, partial
 __all__ = ["backward_frames"]
 
 
+def _gathered(name: str, amounts: list[float], grad: float, digits: int) -> str:
+    """``Δ(w) = 0.250 + 0.500 = 0.750``: a final Δ and, when it has several, the terms it sums."""
+    total = " + ".join(number(a, digits) for a in amounts)
+    sums = f" = {total}" if len(amounts) > 1 else ""
+    return f"Δ({name}){sums} = {number(grad, digits)}"
+
+
+def _last_pushes(records: list[BackwardStep]) -> set[tuple[int, int]]:
+    """(record, contribution) positions of each leaf's last push: after it the leaf's Δ is final."""
+    last: dict[Value, tuple[int, int]] = {}
+    for position, record in enumerate(records):
+        for k, c in enumerate(record.contributions):
+            if c.parent.is_leaf:
+                last[c.parent] = (position, k)
+    return set(last.values())
+
+
 def _lines(
-    graph: StepGraph, record: BackwardStep, received: dict[Value, list[float]], digits: int
+    graph: StepGraph,
+    record: BackwardStep,
+    received: dict[Value, list[float]],
+    finals: set[int],
+    digits: int,
 ) -> list[Line]:
     node, name = record.node, graph.names[record.node]
     if node is graph.root:
-        lines = [
-            line("formula", f"Δ({name}) = {partial(name, name)} = {number(record.grad, digits)}   (the seed)")
-        ]
+        head = f"Δ({name}) = {partial(name, name)} = {number(record.grad, digits)}   (the seed)"
     else:
-        amounts = received.get(node, [])
-        total = " + ".join(number(a, digits) for a in amounts)
-        sums = f" = {total}" if len(amounts) > 1 else ""
-        lines = [line("formula", f"Δ({name}){sums} = {number(record.grad, digits)}   final")]
-    if not record.contributions:
-        lines.append(line("note", f"{name} is a leaf: nothing to push" if node.is_leaf else ""))
-    for c in record.contributions:
+        head = f"{_gathered(name, received.get(node, []), record.grad, digits)}   final"
+    lines = [line("formula", head)]
+    if not record.contributions and node.is_leaf:
+        lines.append(line("note", f"{name} is a leaf: nothing to push"))
+    for k, c in enumerate(record.contributions):
         parent = graph.names[c.parent]
         lines.append(
             line(
@@ -43,13 +62,23 @@ def _lines(
                 f"{number(record.grad, digits)} = {number(c.amount, digits)}",
             )
         )
-        if c.parent_grad_after != c.amount:  # it already held something: say what the sum is now
+        if k in finals:
+            # one push is the whole Δ, which a note repeats; several are summed in a formula
+            amounts = received[c.parent]
+            gathered = _gathered(parent, amounts, c.parent_grad_after, digits)
+            kind = "formula" if len(amounts) > 1 else "note"
+            lines.append(line(kind, f"{gathered}   final (a leaf: it pushes nothing)"))
+        elif c.parent_grad_after != c.amount:  # it already held something: say what the sum is now
             lines.append(line("note", f"Δ({parent}) is now {number(c.parent_grad_after, digits)}"))
-    return [item for item in lines if item.text]
+    return lines
 
 
 def backward_frames(graph: StepGraph, settings: Settings) -> Frames:
-    """One step per record of ``graph.records()``: its Δ is final, it pushes to its parents."""
+    """One step per record of ``graph.records()`` but a leaf's: its Δ is final, it pushes to its parents.
+
+    A leaf is shown final in the step of the last child that pushes to it (a graph that is
+    one leaf keeps its one step, the seed).
+    """
     digits = settings.digits
     steps = []
     received: dict[Value, list[float]] = {}
@@ -57,26 +86,31 @@ def backward_frames(graph: StepGraph, settings: Settings) -> Frames:
     # node by node, the step of a (where δ is final and pushed to the weights) does;
     # in the layer view a layer's steps become one, which its first step writes in vector form
     records = graph.records()
+    last_pushes = _last_pushes(records)
     opening = {
         "neuron": {group.h: group for group in graph.groups},
         "expanded": {group.a: group for group in graph.groups},
     }.get(settings.view, {})
-    layers = layer_openings(graph, (graph.ids[r.node] for r in records)) if settings.view == "layer" else {}
-    for record in records:
+    inner = [graph.ids[r.node] for r in records if not r.node.is_leaf or r.node is graph.root]
+    layers = layer_openings(graph, inner) if settings.view == "layer" else {}
+    for position, record in enumerate(records):
         node = record.node
+        if node.is_leaf and node is not graph.root:
+            continue
         ident = graph.ids[node]
+        finals = {k for k in range(len(record.contributions)) if (position, k) in last_pushes}
+        changes = {graph.ids[node]: NodeChange(grad=number(record.grad, digits), state="final")}
+        for k, c in enumerate(record.contributions):
+            received.setdefault(c.parent, []).append(c.amount)
+            changes[graph.ids[c.parent]] = NodeChange(
+                grad=number(c.parent_grad_after, digits), state="final" if k in finals else "accumulating"
+            )
         if ident in layers:
             forms = layer_backward_lines(graph, layers[ident], digits)
             lines, chains = forms["h"], {"a": forms["a"]}
         else:
-            lines = _lines(graph, record, received, digits)
+            lines = _lines(graph, record, received, finals, digits)
             chains = {"a": neuron_delta_lines(graph, opening[ident], digits)} if ident in opening else None
-        changes = {graph.ids[node]: NodeChange(grad=number(record.grad, digits), state="final")}
-        for c in record.contributions:
-            received.setdefault(c.parent, []).append(c.amount)
-            changes[graph.ids[c.parent]] = NodeChange(
-                grad=number(c.parent_grad_after, digits), state="accumulating"
-            )
         steps.append(
             Step(
                 f"Δ({graph.names[node]}) is final",
@@ -96,6 +130,7 @@ def backward_frames(graph: StepGraph, settings: Settings) -> Frames:
                         [graph.ids[c.parent], c.local_grad, c.amount, c.parent_grad_after]
                         for c in record.contributions
                     ],
+                    "leaves_final": [graph.ids[record.contributions[k].parent] for k in sorted(finals)],
                 },
                 chains=chains,
             )

@@ -106,8 +106,9 @@ class View:
     def per_box(self, steps: list[Step]) -> list[Step]:
         """Consecutive steps on the nodes of one box become one step: the neuron, not each weight.
 
-        The steps' changes are applied in their order; the lines of the neuron's own weights
-        and bias (leaves with nothing to push) are left out, the rest kept.
+        The steps' changes are applied in their order, and the later steps' lines but their
+        notes follow the first step's. (A weight has no step of its own: backward shows it
+        final in its neuron's step.)
         """
         if not self.box_of:
             return steps
@@ -117,15 +118,14 @@ class View:
             node = record.focus[0] if record.focus else None
             box = self.box_of.get(node, node)
             inside = node in self.box_of
-            quiet = inside and not record.trail  # a weight or an input: nothing to push
-            if merged and (quiet or (inside and box == current)):
+            if merged and inside and box == current:
                 last = merged[-1]
                 last.nodes.update(record.nodes)
                 last.edges.update(record.edges)
                 last.targets += [t for t in record.targets if t not in last.targets]
                 last.trail += record.trail
                 last.values.setdefault("merged", []).append(record.values)
-                if not quiet and not self.whole_box_lines:
+                if not self.whole_box_lines:
                     last.lines += [item for item in record.lines if item.kind != "note"]
                 continue
             record = replace(

@@ -3,7 +3,10 @@ r"""Loss functions of a batch of network outputs, each built from ``Value`` node
 Every loss takes ``outputs`` (one per sample: a ``Value``, or a list of ``Value``s for a
 network with several outputs) and ``targets`` (numbers, one per sample), and returns
 the mean over the batch as one ``Value``; the mean is one Σ node divided by n, so the
-graph stays readable. Gradients equal PyTorch's (float64) for the same formulas.
+graph stays readable, and a single term is its own mean (one sample's graph ends on its
+loss, with no Σ of one term and no division by 1). A target enters the graph as a
+constant named by its role: ``y`` (``y1``, ``y2`` for several outputs, ``y[3]`` for
+sample 3 of a batch). Gradients equal PyTorch's (float64) for the same formulas.
 
 | loss                               | per sample                         | targets        |
 |------------------------------------|------------------------------------|----------------|
@@ -23,7 +26,7 @@ from numbers import Real
 
 import numpy as np
 
-from pathgrad.engine import Value, apply, cross_entropy
+from pathgrad.engine import Constant, Value, apply, cross_entropy
 from pathgrad.engine.ops import LOGSUMEXP, SUM
 
 __all__ = [
@@ -40,8 +43,17 @@ Output = Value | Sequence[Value]
 
 
 def _mean(terms: list[Value]) -> Value:
-    """(Σ terms) / n as one Σ node and one division."""
-    return apply(SUM, *terms) / len(terms)
+    """(Σ terms) / n as one Σ node and one division; one term is its own mean."""
+    return terms[0] if len(terms) == 1 else apply(SUM, *terms) / len(terms)
+
+
+def _target(value: float, letter: str, row: int, samples: int, output: int = 0, outputs: int = 1) -> Constant:
+    """The target as a constant named by its role: ``y``, ``y2`` (output 2), ``y[3]`` (sample 3 of a batch)."""
+    constant = Constant(value)
+    of_output = str(output + 1) if outputs > 1 else ""
+    of_sample = f"[{row}]" if samples > 1 else ""
+    constant.label = f"{letter}{of_output}{of_sample}"
+    return constant
 
 
 def _batch(outputs: Output | Sequence[Output], targets, name: str) -> tuple[list, list]:
@@ -84,7 +96,10 @@ def mse(outputs: Output | Sequence[Output], targets) -> Value:
         wanted = [target] if isinstance(target, Real) else list(target)
         if len(outs) != len(wanted):
             raise ValueError(f"mse: sample {row} has {len(outs)} outputs but {len(wanted)} targets")
-        terms.extend((o - float(t)) ** 2 for o, t in zip(outs, wanted))
+        terms.extend(
+            (o - _target(float(t), "y", row, len(outputs), j, len(outs))) ** 2
+            for j, (o, t) in enumerate(zip(outs, wanted))
+        )
     return _mean(terms)
 
 
@@ -118,7 +133,7 @@ def binary_cross_entropy_with_logits(outputs: Output | Sequence[Output], targets
                 f"binary_cross_entropy_with_logits: targets must be 0 or 1, sample {row} has {t!r}"
             )
         s = _score(output, "binary_cross_entropy_with_logits", row)
-        terms.append(apply(LOGSUMEXP, 0.0, s) - float(t) * s)
+        terms.append(apply(LOGSUMEXP, 0.0, s) - _target(float(t), "t", row, len(outputs)) * s)
     return _mean(terms)
 
 
@@ -126,15 +141,25 @@ def hinge(outputs: Output | Sequence[Output], targets) -> Value:
     """The SVM max-margin loss, mean of max(0, 1 − y·s), targets ±1 (micrograd's moons loss)."""
     outputs, targets = _batch(outputs, targets, "hinge")
     signs = _signed_targets(targets, "hinge")
-    return _mean([(1 - y * _score(o, "hinge", row)).relu() for row, (o, y) in enumerate(zip(outputs, signs))])
+    n = len(outputs)
+    return _mean(
+        [
+            (1 - _target(y, "y", row, n) * _score(o, "hinge", row)).relu()
+            for row, (o, y) in enumerate(zip(outputs, signs))
+        ]
+    )
 
 
 def perceptron(outputs: Output | Sequence[Output], targets) -> Value:
     """The perceptron criterion, mean of max(0, −y·s), targets ±1."""
     outputs, targets = _batch(outputs, targets, "perceptron")
     signs = _signed_targets(targets, "perceptron")
+    n = len(outputs)
     return _mean(
-        [(-y * _score(o, "perceptron", row)).relu() for row, (o, y) in enumerate(zip(outputs, signs))]
+        [
+            (_target(-y, "−y", row, n) * _score(o, "perceptron", row)).relu()
+            for row, (o, y) in enumerate(zip(outputs, signs))
+        ]
     )
 
 

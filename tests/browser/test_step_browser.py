@@ -292,13 +292,13 @@ def test_each_mode_renders_a_projector_frame(page, pages, tmp_path, page_name, m
 def test_zoom_closes_in_on_the_step_and_zooming_out_shows_the_layout_unmoved(page, pages):
     page.open(pages["mlp"], "#mode=backward&step=0&zoom=0")
     whole = boxes(page)
-    page.page.evaluate("location.hash = '#mode=backward&step=3&zoom=1'")  # Σ pushes into (h − 1)²
-    expect(page.page.locator("#counter")).to_have_text(re.compile(r"^step 3 /"))
+    page.page.evaluate("location.hash = '#mode=backward&step=2&zoom=1'")  # h − y pushes into L3.N1
+    expect(page.page.locator("#counter")).to_have_text(re.compile(r"^step 2 /"))
     focus = page.page.locator(".stepgraph .node.focus rect").first
     zoomed = focus.bounding_box()
     assert "active" in page.page.locator("#zoom").get_attribute("class")
     page.press("z")
-    assert page.page.evaluate("location.hash") == "#mode=backward&step=3&zoom=0"
+    assert page.page.evaluate("location.hash") == "#mode=backward&step=2&zoom=0"
     assert zoomed["width"] > 1.5 * focus.bounding_box()["width"]
     page.press("Home")
     assert boxes(page) == whole

@@ -163,11 +163,11 @@ def test_a_deep_link_names_a_node_by_its_label(page, network_pages):
 
 
 def test_c_switches_delta_and_big_delta_at_the_same_step(page, network_pages):
-    page.open(network_pages["mlp_neuron"], "#mode=backward&step=8")
+    page.open(network_pages["mlp_neuron"], "#mode=backward&step=6")  # neuron L2.N2, then L2.N1
     before = page.panel()
     assert any(line.startswith("Δ(") and "+=" in line for line in before)
     page.press("c")
-    assert page.counter()[0] == 8
+    assert page.counter()[0] == 6
     after = page.panel()
     assert any(line.startswith("Φ′(a) = 1 − h²") for line in after)
     assert any(line.startswith("δ(L2.N") for line in after)

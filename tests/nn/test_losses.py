@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from pathgrad.engine import Value
+from pathgrad.engine import Constant, Value, topological_order
 from pathgrad.nn import losses
 
 RNG = np.random.default_rng(7)
@@ -49,7 +49,9 @@ def test_softmax_cross_entropy_uses_the_fused_node():
         logits,
     )
     loss = losses.softmax_cross_entropy([[Value(1.0), Value(2.0)]], [1])
-    assert loss.parents[0].parents[0].op == "cross_entropy"
+    assert loss.op == "cross_entropy"  # one sample: the fused node is the loss
+    batch = losses.softmax_cross_entropy([[Value(1.0), Value(2.0)], [Value(0.5), Value(0.0)]], [1, 0])
+    assert [p.op for p in batch.parents[0].parents] == ["cross_entropy", "cross_entropy"]
 
 
 def test_binary_cross_entropy_with_logits_even_for_large_scores():
@@ -85,3 +87,35 @@ def test_bad_targets_are_named():
         losses.perceptron([[Value(1.0), Value(2.0)]], [1])
     with pytest.raises(ValueError, match="out of range"):
         losses.softmax_cross_entropy([[Value(1.0), Value(2.0)]], [2])
+
+
+@pytest.mark.parametrize(
+    ("loss", "target", "op", "constants"),
+    [
+        (losses.mse, 0.5, "power", ["y"]),
+        (losses.binary_cross_entropy_with_logits, 1, "sub", ["0", "t"]),
+        (losses.hinge, -1, "relu", ["1", "y"]),
+        (losses.perceptron, -1, "relu", ["−y"]),
+    ],
+)
+def test_one_samples_loss_is_its_own_term_and_its_target_is_named(loss, target, op, constants):
+    """No Σ of one term, no division by 1: the graph ends on the sample's loss; y is called y."""
+    s = Value(0.3, "s")
+    single = loss([s], [target])
+    assert single.op == op
+    nodes = topological_order(single)
+    assert not any(n.op in ("sum", "div") for n in nodes)
+    assert sorted(n.label for n in nodes if isinstance(n, Constant)) == constants
+    batch = loss([Value(0.3), Value(-0.2)], [target, target])
+    assert batch.op == "div" and batch.parents[0].op == "sum" and batch.parents[1].data == 2
+    targets = sorted(n.label for n in topological_order(batch) if isinstance(n, Constant) and "[" in n.label)
+    assert targets == [f"{constants[-1]}[0]", f"{constants[-1]}[1]"]  # each sample's target by its row
+
+
+def test_mse_names_each_outputs_target_of_each_sample():
+    one = losses.mse([[Value(0.1), Value(0.2)]], [[1.0, 0.0]])
+    assert one.op == "div" and one.parents[1].data == 2  # two outputs: their mean
+    assert sorted(n.label for n in topological_order(one) if isinstance(n, Constant)) == ["2", "y1", "y2"]
+    two = losses.mse([[Value(0.1), Value(0.2)], [Value(0.3), Value(0.4)]], [[1.0, 0.0], [0.0, 1.0]])
+    labels = sorted(n.label for n in topological_order(two) if isinstance(n, Constant))
+    assert labels == ["4", "y1[0]", "y1[1]", "y2[0]", "y2[1]"]

@@ -95,7 +95,7 @@ def test_a_leaf_costs_no_backward_step_and_is_final_in_its_last_childs_step():
     ids = dict(zip(nodes, data["nodes"]))  # the page's ids follow the topological order
     assert [data["nodes"][ids[n]]["name"] for n in nodes if n.label] == [n.label for n in nodes if n.label]
     inner = [n for n in nodes if not n.is_leaf]
-    assert len(steps) == len(inner) == 22 and len(nodes) == 63
+    assert len(steps) == len(inner) == 20 and len(nodes) == 60
     assert not any("nothing to push" in text for s in steps for _, text in s["lines"])
     for leaf in (n for n in nodes if n.is_leaf):  # step() ran backward: each leaf holds its grad
         leaf_id = ids[leaf]
@@ -298,7 +298,7 @@ def test_neuron_view_counts_boxes_and_needs_neurons():
     from demos.steppers import mlp_loss
 
     stepper = step(mlp_loss(), view="neuron")
-    assert stepper.data["counts"]["nodes"] == 63
+    assert stepper.data["counts"]["nodes"] == 60
     assert stepper.svg().count('class="node neuron"') == 9
     with pytest.raises(GraphTooLargeError, match="boxes in the neuron view"):
         step(mlp_loss(), view="neuron", max_nodes=5)
@@ -331,15 +331,20 @@ def test_each_quiz_choice_shown_as_the_answer_is_judged_right_and_no_other(scale
         assert right == [question["reveal"]["nodes"][question["values"]["node"]]["g"].removeprefix("grad ")]
 
 
-def test_a_sum_of_one_term_has_a_name_of_its_own():
-    """The loss of one sample is Σ of one term over 1: the Σ node must not read as its own parent."""
+def test_a_one_sample_loss_draws_its_own_term_with_the_target_named_y():
+    """The loss of one sample is (h − y)², not Σ of one term over 1; every name is its node's own."""
     from demos.steppers import mlp_loss
 
     data = step(mlp_loss(), view="neuron").data
-    names = {info["name"] for info in data["nodes"].values()}
-    assert len(names) + 1 == len(data["nodes"])  # only the two constants 1 share a name
+    names = [info["name"] for info in data["nodes"].values()]
+    assert len(set(names)) == len(names)
+    assert names[-3:] == ["y", "L3.N1.h − y", "L"]
+    assert not any("Σ" in name or "/ 1" in name for name in names)
+    constants = [info["name"] for info in data["nodes"].values() if info["kind"] == "constant"]
+    assert constants == ["y"]
     pushes = [text for s in data["timelines"]["backward"] for _, text in s["lines"] if "+=" in text]
     assert not any(text.startswith(f"Δ({name}) += ∂({name})/") for name in names for text in pushes)
+    assert pushes[0] == "Δ(L3.N1.h − y) += ∂L/∂(L3.N1.h − y) · Δ(L) = −1.998 × 1.000 = −1.998"
 
 
 def test_each_path_step_shows_the_running_sum_of_the_products_so_far():

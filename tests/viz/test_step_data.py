@@ -449,7 +449,15 @@ def test_neurons_of_a_layer_are_drawn_in_their_order():
     from demos.steppers import mlp_loss
 
     svg = step(mlp_loss(), view="neuron").svg()
-    boxes = dict(re.findall(r'data-name="(L\d\.N\d)">\s*<title>[^<]*</title>\s*<rect x="([-\d.]+)"', svg))
+    rects = re.findall(
+        r'data-name="(L\d\.N\d)">\s*<title>[^<]*</title>\s*'
+        r'<rect x="([-\d.]+)" y="([-\d.]+)" width="([\d.]+)" height="([\d.]+)"',
+        svg,
+    )
+    centres = {name: (float(x) + float(w) / 2, float(y) + float(h) / 2) for name, x, y, w, h in rects}
     for layer in ("L1", "L2"):
-        xs = [float(boxes[f"{layer}.N{k}"]) for k in range(1, 5)]
-        assert xs == sorted(xs), f"{layer}'s neurons are drawn out of order: {xs}"
+        points = [centres[f"{layer}.N{k}"] for k in range(1, 5)]
+        # a layer's neurons spread along one axis (across the ranks): in order along it
+        axis = max((0, 1), key=lambda a: max(p[a] for p in points) - min(p[a] for p in points))
+        along = [p[axis] for p in points]
+        assert along == sorted(along), f"{layer}'s neurons are drawn out of order: {points}"

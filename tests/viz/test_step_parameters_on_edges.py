@@ -63,7 +63,7 @@ def test_node_by_node_a_network_draws_no_box_per_parameter_and_writes_each_weigh
 
 def test_asking_for_parameter_boxes_draws_every_node():
     page = step(mlp_loss(), parameter_boxes=True)
-    assert len(drawn_boxes(page.svg())) == page.data["counts"]["nodes"] == 63
+    assert len(drawn_boxes(page.svg())) == page.data["counts"]["nodes"] == 60
     with pytest.raises(ValueError, match="parameter_boxes must be True or False"):
         step(mlp_loss(), parameter_boxes="yes")
 

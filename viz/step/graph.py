@@ -28,7 +28,8 @@ class StepGraph:
     Attributes:
         order: the nodes in topological order (root last).
         ids: each node's element id.
-        names: each node's readable name (label, short expression, or ``#k``).
+        names: each node's readable name (``words.node_names``: its label, its role in a
+            neuron, or a short description of its op and operands).
         kinds: ``input``, ``parameter``, ``constant`` or ``result`` by node.
         edges: the display model's edges, in order of their child.
         groups: the display model's neurons (a ``linear`` node and its activation).
@@ -61,15 +62,20 @@ class StepGraph:
         self.ids: dict[Value, str] = dict(display.ids)
         self.kinds: dict[Value, str] = {view.value: view.kind for view in display.nodes}
         # a character no page can carry reads U+FFFD, warned once per label (leaves come first)
+        self.node: dict[str, Value] = {ident: node for node, ident in self.ids.items()}
+        """Each node by its id."""
+        roles = {}  # a neuron's unlabelled a and h are called by their place in it: L1.N1.a, L1.N1.h
+        for group in display.groups:
+            roles[self.node[group.a]] = f"{group.name}.a"
+            if group.h != group.a:
+                roles[self.node[group.h]] = f"{group.name}.h"
         self.names: dict[Value, str] = {
-            node: shown_text(name) for node, name in node_names(self.order).items()
+            node: shown_text(name) for node, name in node_names(self.order, roles).items()
         }
         self.edges: tuple[EdgeView, ...] = display.edges
         self.groups: tuple[GroupView, ...] = display.groups
         self._records: list[BackwardStep] | None = None
         self._layers: list[VectorLayer] | None = None
-        self.node: dict[str, Value] = {ident: node for node, ident in self.ids.items()}
-        """Each node by its id."""
 
     @property
     def layers(self) -> list[VectorLayer]:

@@ -84,22 +84,91 @@ def _fill(template: str, slots: dict[str, str]) -> str:
     return re.sub(r"\b[ab]\b", operand, template)
 
 
-def node_names(order: list[Value]) -> dict[Value, str]:
-    """A readable name for every node: its label, else its expression if short, else ``#k``.
+_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+_ELIDED = "…"
+
+
+def _constant_name(node: Constant) -> str:
+    """A constant's label, or its value with a true minus (``−1``) when it has only the default label."""
+    default = f"{node.data:g}"
+    return default.replace("-", MINUS) if node.label == default else node.label
+
+
+def _shorter_forms(node: Value, names: dict[Value, str]) -> list[str]:
+    """How an operand may read, longest first: its name, its op with its own operands elided
+    (``tanh(…)``, ``…^2``) when that is shorter, and ``…``."""
+    forms = [names[node]]
+    if node.parents:
+        head = _expression(node, [_ELIDED] * len(node.parents))
+        if len(head) < len(forms[0]):
+            forms.append(head)
+    return forms if forms[-1] == _ELIDED else [*forms, _ELIDED]
+
+
+def _description(node: Value, names: dict[Value, str]) -> str:
+    """The node's expression in its operands' names, the longest operand shortened first
+    (``_shorter_forms``), with every operand that shortens to the same text, until it has
+    at most 22 characters; else the op's symbol, ``Σ(…)``."""
+    forms = [_shorter_forms(parent, names) for parent in node.parents]
+    chosen = [0] * len(forms)
+    while True:
+        text = _expression(node, [options[k] for options, k in zip(forms, chosen)])
+        if len(text) <= _MAX_NAME:
+            return text
+        shortenable = [i for i, options in enumerate(forms) if chosen[i] + 1 < len(options)]
+        if not shortenable:
+            return f"{node.operation.symbol}({_ELIDED})"
+        longest = max(shortenable, key=lambda i: len(forms[i][chosen[i]]))
+        shorter = forms[longest][chosen[longest] + 1]
+        for i in shortenable:  # operands that shorten alike go together: …^2 + …^2, CE(…, …)
+            if i == longest or forms[i][chosen[i] + 1] == shorter:
+                chosen[i] += 1
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    """``name``, or ``name₂``, ``(a · b)₃`` … when a node already has it."""
+    count = 1
+    candidate = name
+    while candidate in taken:
+        count += 1
+        candidate = f"{wrap(name)}{str(count).translate(_SUBSCRIPTS)}"
+    return candidate
+
+
+def node_names(order: list[Value], roles: dict[Value, str] | None = None) -> dict[Value, str]:
+    """A readable name for every node, unique among the names the page makes up.
+
+    A node's label if it has one; else its role (``roles``: ``L1.N2.a`` for a neuron's
+    linear op, ``L1.N2.h`` for its activation); a constant its value (``−1``); another
+    leaf ``v1``, ``v2`` …; an inner node its expression in its operands' names, shortened
+    to at most 22 characters by eliding operands (``tanh(…)``, ``(…^2 + …^2) / 2``), with
+    a subscript where two nodes would read the same (``tanh(…)₂``).
 
     ``order`` is the topological order, so parents are named before their children.
     """
+    roles = roles or {}
+    taken = {node.label for node in order if node.label and not isinstance(node, Constant)}
     names: dict[Value, str] = {}
-    for position, node in enumerate(order):
+    leaves = 0
+    for node in order:
+        if isinstance(node, Constant):
+            names[node] = _constant_name(node)
+            continue
         if node.label:
             names[node] = node.label
-        elif isinstance(node, Constant):
-            names[node] = f"{node.data:g}"
+            continue
+        if node in roles:
+            name = roles[node]
         elif node.is_leaf:
-            names[node] = f"#{position}"
+            leaves += 1
+            name = f"v{leaves}"
+            while name in taken:
+                leaves += 1
+                name = f"v{leaves}"
         else:
-            text = _expression(node, [names[p] for p in node.parents])
-            names[node] = text if len(text) <= _MAX_NAME else f"#{position}"
+            name = _description(node, names)
+        names[node] = _unique(name, taken)
+        taken.add(names[node])
     return names
 
 

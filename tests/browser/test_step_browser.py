@@ -117,6 +117,38 @@ def test_accumulating_nodes_look_different_from_final_ones(page, pages):
     assert "final" in page.page.locator(f"[id='{y}']").get_attribute("class")
 
 
+NON_COLOUR_LOOK = """id => {
+  const g = document.getElementById(id), style = (el) => getComputedStyle(el);
+  return {dashes: style(g.querySelector('rect')).strokeDasharray,
+          mark: style(g.querySelector('.mark')).visibility,
+          gradStyle: style(g.querySelector('.grad text')).fontStyle,
+          gradWeight: style(g.querySelector('.grad text')).fontWeight};
+}"""
+
+
+def test_pending_accumulating_and_final_differ_by_more_than_colour(page, pages):
+    """Dotted, dashed with an italic grad, or a ✓ with a bold grad: told apart in greyscale too."""
+    page.open(pages["neuron"], "#mode=forward&step=0")
+    pending = page.page.evaluate(NON_COLOUR_LOOK, "n9_o")
+    page.open(pages["neuron"], "#mode=backward&step=2")  # n is final, its parent n6 still accumulating
+    final = page.page.evaluate(NON_COLOUR_LOOK, "n8_n")
+    accumulating = page.page.evaluate(NON_COLOUR_LOOK, "n6")
+    computed = page.page.evaluate(NON_COLOUR_LOOK, "n2_x1_w1")  # not reached by backward yet
+    assert "accumulating" in page.page.locator("[id='n6']").get_attribute("class")
+    assert pending == {"dashes": "2px, 3px", "mark": "hidden", "gradStyle": "normal", "gradWeight": "400"}
+    assert accumulating == {
+        "dashes": "8px, 4px",
+        "mark": "hidden",
+        "gradStyle": "italic",
+        "gradWeight": "400",
+    }
+    assert final == {"dashes": "none", "mark": "visible", "gradStyle": "normal", "gradWeight": "700"}
+    assert computed == {"dashes": "none", "mark": "hidden", "gradStyle": "normal", "gradWeight": "400"}
+    assert page.text("[id='n8_n'] .mark") == "✓"
+    legend = page.text("#legend")
+    assert "✓Δ final" in legend and "(dashed, italic)" in legend and "(dotted, grey)" in legend
+
+
 def test_path_products_sum_to_the_grad(page, pages):
     nodes = ids(two_paths())
     page.open(pages["two_paths"])

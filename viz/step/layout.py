@@ -37,6 +37,8 @@ EDGE_ROW = 1.3 * EDGE_FONT
 ARROW = 9.0
 OP_SCALE = 14.0 / 15.0
 """Size of the op symbol in a box's corner, relative to the node text."""
+MARK = "✓"
+"""Drawn in every box's right corner, shown only while its Δ is final: final differs by more than colour."""
 MONO = "DejaVu Sans Mono, Menlo, Consolas, Liberation Mono, monospace"
 
 STYLE = f"""
@@ -48,6 +50,7 @@ STYLE = f"""
 .stepgraph .node .label text {{ font-weight: bold; }}
 .stepgraph .node text.fixed {{ fill: #555; }}
 .stepgraph .node .op {{ font-size: {OP_SCALE * FONT}px; fill: #555; }}
+.stepgraph .node .mark {{ visibility: hidden; fill: #009E73; font-weight: bold; }}
 .stepgraph .edge path {{ fill: none; stroke: #666; stroke-width: 1.6; }}
 .stepgraph .edge polygon {{ fill: #666; stroke: none; }}
 .stepgraph .edge text {{ font-size: {EDGE_FONT}px; fill: #444; }}
@@ -139,7 +142,7 @@ def _box_width(box: Box, chars: dict[str, int], edge_chars: int) -> float:
     widest = max(
         len(row) * max(c for _, _, c in row) + 2 * (len(row) - 1) for row in _cells(box, chars, edge_chars)
     )
-    header = len(box.header) + 2 * OP_SCALE * len(box.symbol) + (1 if box.symbol else 0)
+    header = len(box.header) + 2 * max(OP_SCALE * len(box.symbol), len(MARK)) + 1
     return CHAR_WIDTH * FONT * max(widest, header) + 2 * PAD
 
 
@@ -160,6 +163,10 @@ def _box_svg(
             f'<text class="op" x="{x + 5:.1f}" y="{y + PAD / 2 + ROW / 2:.1f}" dominant-baseline="central">'
             f"{html.escape(box.symbol)}</text>"
         )
+    parts.append(
+        f'<text class="mark" x="{x + w - 5:.1f}" y="{y + PAD / 2 + ROW / 2:.1f}" text-anchor="end" '
+        f'dominant-baseline="central">{MARK}</text>'
+    )
     for r, row in enumerate(_cells(box, chars, edge_chars), 1):
         ty = y + PAD / 2 + ROW * (r + 0.5)
         share = w / len(row)

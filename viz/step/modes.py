@@ -121,7 +121,7 @@ register(
                 "note",
                 "Nodes are visited in reverse topological order, so each Δ is final before it is pushed "
                 "to the parents; a leaf pushes nothing, so it is final in its last child's step. "
-                "Yellow: still accumulating; green: final. In a network, c switches "
+                "Dashed yellow: still accumulating; ✓ and green: final. In a network, c switches "
                 "between the Δ form (over h) and the δ form (over a) at the same step.",
             ),
         ),

@@ -55,6 +55,9 @@ def network_pages(tmp_path_factory):
         ),
         "training": trainer.save(folder / "training.html"),
         "long_title": step(small, title="A very long title " * 12).save(folder / "long.html"),
+        "every_mode_neuron": step(
+            mlp_loss(), view="neuron", modes=("forward", "backward", "paths", "quiz", "nudge", "bugs")
+        ).save(folder / "every_mode_neuron.html"),
         "small": step(small).save(folder / "small.html"),
     }
 
@@ -106,6 +109,40 @@ def test_a_long_title_leaves_every_control_on_screen(page, network_pages):
     page.open(network_pages["long_title"])
     for selector in ("#mode-forward", "#mode-nudge", "#next", "#last", "#zoom", "#counter", "#panel"):
         assert on_screen(page, selector, 1280), selector
+
+
+KEYS_LINE = """() => {
+  const keys = document.getElementById('keys'), box = keys.getBoundingClientRect();
+  return {text: keys.innerText, height: box.height, left: box.left, right: box.right,
+          fontPx: parseFloat(getComputedStyle(keys).fontSize), clipped: keys.scrollWidth > keys.clientWidth,
+          counterRight: document.getElementById('counter').getBoundingClientRect().right,
+          buttons: [...document.querySelectorAll('#modes button')].map((b) => b.textContent)};
+}"""
+
+
+@pytest.mark.parametrize(
+    ("name", "mode_hash"),
+    [
+        ("every_mode_neuron", "#mode=backward&step=1"),  # six modes and the chain button
+        ("mlp_nodes", "#mode=bugs&step=1"),
+        ("training", ""),
+    ],
+)
+def test_the_footer_keys_fit_on_one_line_and_each_mode_key_is_on_its_button(
+    page, network_pages, name, mode_hash
+):
+    page.open(network_pages[name], mode_hash)
+    keys = page.page.evaluate(KEYS_LINE)
+    assert keys["height"] < 1.6 * keys["fontPx"] and not keys["clipped"]  # one whole line
+    assert keys["counterRight"] < keys["left"] and keys["right"] <= 1280
+    assert keys["fontPx"] >= READABLE_PX - 0.01
+    chain = page.page.locator("#chain").is_visible()
+    assert keys["text"] == "← → step · Home/End · space play · z zoom" + (" · c δ/Δ" if chain else "")
+    assert chain == (name == "every_mode_neuron")
+    info = page.page.evaluate("JSON.parse(document.getElementById('step-data').textContent)")
+    assert keys["buttons"] == [
+        info["mode_info"][m]["label"] + info["mode_info"][m]["key"] for m in info["modes"]
+    ]
 
 
 def test_a_phone_never_scrolls_sideways(browser, network_pages):

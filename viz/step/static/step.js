@@ -307,6 +307,7 @@ if (document.querySelector('meta[http-equiv="refresh" i]')) window.stop();
     $("play").textContent = state.timer ? "❚❚ pause" : "▶ play";
     const chains = timeline().some((s) => s.chains);
     $("chain").hidden = !chains;
+    $("chain-key").hidden = !chains;
     $("chain").textContent = state.chain === "a" ? "δ over a" : "Δ over h";
     $("zoom").classList.toggle("active", zooming());
     $("zoom").setAttribute("aria-pressed", String(zooming()));
@@ -408,7 +409,6 @@ if (document.querySelector('meta[http-equiv="refresh" i]')) window.stop();
     b.addEventListener("click", () => setMode(mode));
     $("modes").appendChild(b);
   }
-  $("mode-keys").textContent = data.modes.map((m) => INFO[m].key + " " + m).join(" · ");
   $("first").addEventListener("click", () => go(0));
   $("prev").addEventListener("click", () => go(state.step - 1));
   $("next").addEventListener("click", () => go(state.step + 1));

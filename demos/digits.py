@@ -19,10 +19,12 @@ gradients are ~1e-5 and its picture shows nothing; an uncertain mistake has a la
 δ = o − y at the output and gradients of order 1 down to the first layer.
 
 Writes ``digits_sample.png`` (that digit and the network's probabilities) and its loss
-graph after a backward pass, collapsed: ``digits_sample_neurons.svg`` has one box per
-neuron (a, h, Φ′(a), δ, Δ), its 2,368 edges coloured and sized by ∂L/∂w (too many to
-number), a tall picture to zoom into; ``digits_sample_layers.png`` has one vector unit
-per layer, readable at once.
+graph after a backward pass, collapsed: ``digits_sample_neurons.full.svg`` has one box
+per neuron (a, h, Φ′(a), δ, Δ), its 2,368 edges coloured and sized by ∂L/∂w (too many to
+number), a tall picture to zoom into; ``digits_sample_neurons.svg`` is a band of it that
+reads at projector size (the loss, the output neurons beside it and the hidden neurons
+that feed them, ``demos.svg_crop``); ``digits_sample_layers.png`` has one vector unit per
+layer, readable at once.
 """
 
 from __future__ import annotations
@@ -33,16 +35,22 @@ from pathlib import Path
 
 import numpy as np
 
+from demos.svg_crop import crop_band
 from pathgrad.engine import Value
+from pathgrad.engine.files import write_atomically
 from pathgrad.nn import MLP, Adam, fit
 from pathgrad.nn.compiled import compiled_model
 from pathgrad.nn.datasets import train_test_split
 from pathgrad.nn.losses import softmax_cross_entropy
 from pathgrad.nn.metrics import argmax_accuracy
+from pathgrad.viz.model import build_model
 
 __all__ = ["load_digits", "main"]
 
 HIDDEN = 32
+BAND_ASPECT = 0.45
+"""The band's height over its width: about the gallery's frame at 1280×720 (1,214 × 576 px), so
+its 20-point words, 1,600 points across, show at 15 px."""
 MISSING = (
     "The digits demo needs scikit-learn, whose 8×8 digits ship inside the package (no download): "
     "pip install 'pathgrad[demo]'  (or: pip install scikit-learn)"
@@ -103,6 +111,16 @@ def _sample_graph(model: MLP, x: np.ndarray, digit: int) -> Value:
     model.zero_grad()  # training left the last batch's gradients on the parameters
     loss.backward()
     return loss
+
+
+def _band(svg: str, loss: Value) -> str:
+    """The per-neuron picture cropped to the loss and the neurons level with it, hidden to output
+    (the output neurons, which feed the loss, whole)."""
+    model = build_model(loss, max_nodes=10_000)
+    logits = {model.ids[v] for v in loss.parents}
+    neurons = [group.id for group in model.groups]
+    outputs = [group.id for group in model.groups if group.h in logits]
+    return crop_band(svg, [*neurons, model.root], centre=model.root, aspect=BAND_ASPECT, whole=outputs)
 
 
 def _first_step(X: np.ndarray, y: np.ndarray, engine: str) -> tuple[float, float]:
@@ -183,10 +201,14 @@ def main(out: Path, quick: bool = False) -> dict:
         from pathgrad.viz import draw
 
         draw(loss, collapse="layer").save(out / "digits_sample_layers.png")
-        draw(loss, collapse="neuron", fields=("label", "data"), max_nodes=10_000).save(
-            out / "digits_sample_neurons.svg"
-        )
-        findings["files"] += ["digits_sample_layers.png", "digits_sample_neurons.svg"]
+        whole = draw(loss, collapse="neuron", fields=("label", "data"), max_nodes=10_000)
+        whole.save(out / "digits_sample_neurons.full.svg")
+        write_atomically(out / "digits_sample_neurons.svg", _band(whole.svg(), loss).encode("utf-8"))
+        findings["files"] += [
+            "digits_sample_layers.png",
+            "digits_sample_neurons.full.svg",
+            "digits_sample_neurons.svg",
+        ]
     except Exception as error:  # no Graphviz, or a view that cannot draw it: say so, keep the numbers
         findings["graph"] = f"not drawn ({type(error).__name__}: {error})"
     return findings

@@ -5,9 +5,11 @@ graphs, paths, pre- and post-activation, activations, softmax, training), and ea
 known output has its caption there. Whatever else any demo wrote still appears, under
 "Other outputs". An output is every file of one name: images inline (SVG preferred
 over a PNG of the same name, which is linked), a step-through page opened from its
-picture, a text finding shown as written. A picture much taller than wide (the digits
-network, one box per neuron) is shown at the page's width in a frame that scrolls,
-rather than shrunk to a sliver. File names and texts are escaped.
+picture, a text finding shown as written. A picture much taller than wide is shown at
+the page's width in a frame that scrolls, rather than shrunk to a sliver. A picture too
+big to read whole (the digits network, one box per neuron) comes as ``<name>.full.svg``
+beside a legible crop ``<name>.svg``: the crop is shown, and opens the whole picture.
+File names and texts are escaped.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ __all__ = ["LECTURE", "write_gallery", "main"]
 SHOWN = (".svg", ".png", ".html", ".txt")
 TALL = 2.5
 """A picture whose height is more than this many widths scrolls in a frame at full width."""
+WHOLE = ".full"
+"""``<name>.full.svg`` is the whole picture of which ``<name>.svg`` shows a crop."""
 TEXT_SHOWN = 8_000
 """Text findings up to this many characters are shown inline; longer ones only linked."""
 
@@ -129,7 +133,12 @@ LECTURE: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
             ("universal_approximation", "One hidden layer fits a curve better and better as it widens."),
             ("digits_sample", "Handwritten digits: the test image the network is least sure of."),
             ("digits_sample_layers", "That image's loss graph, one vector unit per layer."),
-            ("digits_sample_neurons", "The same graph, one box per neuron: open it and zoom in."),
+            (
+                "digits_sample_neurons",
+                "The same graph, one box per neuron, cropped to the loss and the neurons level with it "
+                "(hidden, then output) so it reads from the back of the hall; click it for the whole "
+                "graph, all 42 neurons and 2,368 edges, to zoom into.",
+            ),
         ),
     ),
 )
@@ -171,11 +180,12 @@ def _text(path: Path) -> str:
 def _entry(stem: str, files: dict[str, Path], caption: str = "") -> str:
     title = html.escape(stem)
     links = " · ".join(
-        f'<a href="{quote(path.name)}">{html.escape(path.suffix[1:].upper())}</a>'
-        for _, path in sorted(files.items())
+        f'<a href="{quote(path.name)}">{html.escape(kind[1:].replace(".", " ").upper())}</a>'
+        for kind, path in sorted(files.items())
     )
     image = files.get(".svg") or files.get(".png")
-    body = _picture(image, files.get(".html") or image, title) if image else ""
+    opens = files.get(".html") or files.get(WHOLE + ".svg") or image
+    body = _picture(image, opens, title) if image else ""
     if ".txt" in files and not image:
         body = _text(files[".txt"])
     interactive = " Interactive: open it and press →." if ".html" in files else ""
@@ -192,7 +202,10 @@ def _outputs(out: Path) -> dict[str, dict[str, Path]]:
             and path.name != "index.html"
             and not path.name.startswith(".")
         ):
-            groups.setdefault(path.stem, {})[path.suffix.lower()] = path
+            stem, kind = path.stem, path.suffix.lower()
+            if stem.endswith(WHOLE):
+                stem, kind = stem[: -len(WHOLE)], WHOLE + kind
+            groups.setdefault(stem, {})[kind] = path
     return groups
 
 

@@ -1,8 +1,13 @@
-"""The demos' gallery in Chromium: a network drawn one box per neuron is shown wide, not as a sliver."""
+"""The demos' gallery in Chromium: a network drawn one box per neuron is shown wide, not as a sliver,
+and the digits network's picture is a crop whose words are 14 px or more at 1280×720."""
 
 from __future__ import annotations
 
+import re
+
+from demos import digits
 from demos.gallery import write_gallery
+from demos.svg_crop import smallest_font
 
 
 def test_a_tall_network_picture_fills_the_gallery_width(tmp_path, page):
@@ -21,3 +26,34 @@ def test_a_tall_network_picture_fills_the_gallery_width(tmp_path, page):
     assert box["width"] > 0.9 * frame["width"] > 1000  # the page's width at 1280 × 720
     assert box["height"] > 2.5 * box["width"]  # its own shape, scrolled in the frame
     assert frame["height"] <= 0.8 * 720 + 2
+
+
+def test_the_digits_networks_picture_reads_at_14_px_in_the_gallery(tmp_path, browser):
+    """The smallest word of the shown crop, in CSS px: its font size × shown width / view-box width."""
+    digits.main(tmp_path, quick=True)
+    gallery = write_gallery(tmp_path)
+    band = (tmp_path / "digits_sample_neurons.svg").read_text(encoding="utf-8")
+    whole = (tmp_path / "digits_sample_neurons.full.svg").read_text(encoding="utf-8")
+    smallest = smallest_font(band)
+
+    def view_width(svg: str) -> float:
+        return float(re.search(r'viewBox="([^"]+)"', svg)[1].split()[2])
+
+    for width, height in ((1280, 720), (1920, 1080)):
+        context = browser.new_context(viewport={"width": width, "height": height})
+        try:
+            tab = context.new_page()
+            tab.goto(gallery.resolve().as_uri())
+            image = tab.locator('img[src="digits_sample_neurons.svg"]')
+            image.scroll_into_view_if_needed()
+            tab.wait_for_function(
+                "[...document.images].every((i) => !i.src.endsWith('digits_sample_neurons.svg') || i.naturalWidth > 0)"
+            )
+            shown = image.bounding_box()
+            assert smallest * shown["width"] / view_width(band) >= 14.0, (width, shown)
+            assert shown["y"] + shown["height"] <= tab.evaluate("document.documentElement.scrollHeight")
+            if width == 1280:  # the whole picture, shown at that width, has smaller words
+                assert smallest_font(whole) * shown["width"] / view_width(whole) < 14.0
+            assert tab.locator('a[href="digits_sample_neurons.full.svg"] img').count() == 1
+        finally:
+            context.close()

@@ -10,6 +10,7 @@ import pytest
 
 from demos import digits
 from demos.bench.__main__ import main as bench_main
+from demos.svg_crop import node_boxes
 
 
 def test_digits_train_in_compiled_mode_and_match_the_scalar_step(tmp_path):
@@ -32,7 +33,17 @@ def test_digits_train_in_compiled_mode_and_match_the_scalar_step(tmp_path):
     assert largest > 0.05 and mean > 1e-3  # a sample predicted at 100 % has them all ~1e-5
     assert (tmp_path / "digits_sample.png").read_bytes().startswith(b"\x89PNG")
     assert (tmp_path / "digits_sample_layers.png").read_bytes().startswith(b"\x89PNG")
-    assert b"L1.N1" in (tmp_path / "digits_sample_neurons.svg").read_bytes()
+    whole = (tmp_path / "digits_sample_neurons.full.svg").read_text(encoding="utf-8")
+    band = (tmp_path / "digits_sample_neurons.svg").read_text(encoding="utf-8")
+    assert "L1.N1" in whole
+    # the band is the same drawing in a smaller view box: every element as it was
+    assert band.split("<g id=", 1)[1] == whole.split("<g id=", 1)[1]
+    (bx, by, bw, bh), (_, _, ww, wh) = (
+        [float(v) for v in re.search(r'viewBox="([^"]+)"', svg)[1].split()] for svg in (band, whole)
+    )
+    assert bw > 0.8 * ww and bh < 0.2 * wh  # nearly every column, a few rows
+    loss = node_boxes(whole)[next(i for i in node_boxes(whole) if i.endswith("_L"))]
+    assert bx <= loss[0] and loss[2] <= bx + bw and by <= loss[1] and loss[3] <= by + bh
 
 
 def test_digits_without_scikit_learn_says_how_to_install_it(tmp_path, monkeypatch, capsys):

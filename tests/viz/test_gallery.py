@@ -108,3 +108,18 @@ def test_lecture_figures_demo_writes_svg_and_png(tmp_path: Path):
     } <= names
     for png in tmp_path.glob("*.png"):
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_crop_is_shown_and_opens_its_whole_picture(tmp_path: Path):
+    (tmp_path / "digits_sample_neurons.svg").write_text("<svg/>")
+    (tmp_path / "digits_sample_neurons.full.svg").write_text("<svg/>")
+    page = write_gallery(tmp_path).read_text(encoding="utf-8")
+    links = Links()
+    links.feed(page)
+    assert links.images == ["digits_sample_neurons.svg"]  # one entry: the crop is shown, not the whole
+    assert '<a href="digits_sample_neurons.full.svg"><img src="digits_sample_neurons.svg"' in page
+    assert (
+        '<a href="digits_sample_neurons.full.svg">FULL SVG</a> · <a href="digits_sample_neurons.svg">SVG</a>'
+        in page
+    )
+    assert page.count("<b>digits_sample_neurons</b>") == 1 and '<h2 id="other">' not in page

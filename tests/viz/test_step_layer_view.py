@@ -7,6 +7,7 @@ import re
 
 import numpy as np
 import pytest
+from pagestate import final_state
 
 from pathgrad.engine import Value
 from pathgrad.nn import MLP
@@ -30,15 +31,6 @@ def squared_error(model: MLP, target: float = 1.0) -> Value:
     loss = mse([model([Value(float(v), f"x{i + 1}") for i, v in enumerate(X[0])])], [target])
     loss.label = "L"
     return loss
-
-
-def final_state(page, mode: str = "backward") -> dict[str, dict[str, str]]:
-    """Every node's cell texts once the whole timeline has been applied."""
-    state = {ident: dict(change) for ident, change in page.data["initial"][mode]["nodes"].items()}
-    for record in page.data["timelines"][mode]:
-        for ident, change in record["nodes"].items():
-            state.setdefault(ident, {}).update(change)
-    return state
 
 
 def ids_by_name(page) -> dict[str, str]:

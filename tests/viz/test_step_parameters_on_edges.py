@@ -6,6 +6,7 @@ import re
 from xml.etree import ElementTree
 
 import pytest
+from pagestate import final_state
 
 from demos.steppers import mlp_loss
 from pathgrad.engine import topological_order
@@ -13,14 +14,6 @@ from pathgrad.viz.step import step
 from pathgrad.viz.text import parse_number
 
 SVG = "{http://www.w3.org/2000/svg}"
-
-
-def final_state(page, mode: str = "backward") -> dict[str, dict[str, str]]:
-    state = {ident: dict(change) for ident, change in page.data["initial"][mode]["nodes"].items()}
-    for record in page.data["timelines"][mode]:
-        for ident, change in record["nodes"].items():
-            state.setdefault(ident, {}).update(change)
-    return state
 
 
 def drawn_boxes(svg: str) -> list[str]:

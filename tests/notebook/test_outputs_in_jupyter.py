@@ -87,8 +87,9 @@ def test_one_stepper_displayed_twice_gives_two_independent_pages(jupyter_server,
     notebook.cells = [
         nbformat.v4.new_code_cell(
             "from pathgrad.engine import Value\nfrom pathgrad.viz import step\n"
-            "x, w = Value(2.0, 'x'), Value(-3.0, 'w')\ny = (x * w).tanh(); y.label = 'y'\n"
-            "s = step(y, mode='backward')\ns"
+            "x, w, b = Value(2.0, 'x'), Value(-3.0, 'w'), Value(6.5, 'b')\n"
+            "y = (x * w + b).tanh(); y.label = 'y'\n"
+            "s = step(y, mode='backward')\ns"  # three backward steps: y, x·w + b, x·w
         ),
         nbformat.v4.new_code_cell("display(s); display(s)"),
     ]

@@ -301,8 +301,13 @@ class CompiledGraph:
 
     # ------------------------------------------------------------------ replay
 
-    def forward(self, X: np.ndarray, variants: np.ndarray | None = None) -> Replay:
+    def forward(
+        self, X: np.ndarray, variants: np.ndarray | None = None, shared: np.ndarray | None = None
+    ) -> Replay:
         """Every node's value for every row of X (sample i traced as ``variants[i]``).
+
+        ``shared`` holds the shared leaves' data in the order of ``self.shared``, for a
+        caller that keeps them in an array; by default each leaf's ``.data`` is read.
 
         Raises:
             ValueError: X is not a table of finite real numbers, has the wrong number of
@@ -333,7 +338,7 @@ class CompiledGraph:
         layout = self._layout
         values = np.empty((layout.plan.rows, samples))
         values[layout.input_rows] = X.T[self.input_columns]
-        weights = np.fromiter(map(_DATA, self.shared), float, len(self.shared))
+        weights = np.fromiter(map(_DATA, self.shared), float, len(self.shared)) if shared is None else shared
         if not np.isfinite(weights).all():
             self._refuse_non_finite(weights)
         values[layout.shared_rows] = weights[layout.shared_read, np.newaxis]

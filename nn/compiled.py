@@ -17,7 +17,13 @@ A step is three phases, which the benchmark times apart:
 
     forward   replay = compiled.forward(X, y)
     backward  penalty, data, grads = compiled.backward(replay, α, optimizer)    (∂L/∂p onto each .grad)
-    update    optimizer.step_vectorised(data, grads)
+    update    compiled.update(optimizer, data, grads)                          (the new p onto each .data)
+
+Writing 2 × 2,410 numbers onto the parameter ``Value``s costs a digits step more than
+its whole replay, so ``fit`` asks for ``write_back=False``: the step keeps the new data
+and the grads in arrays, the next step starts from them, and ``write_back(model)``
+puts them on the Values, which ``fit`` does before every callback and when it ends. A
+step called with the default ``write_back=True`` leaves the Values current.
 
 The batch loss must be the mean of its samples' losses (every loss in ``pathgrad.nn.losses``
 is); this is checked on the first samples when a model is first traced.
@@ -38,7 +44,7 @@ from .module import Module
 from .optim import Optimizer
 from .steps import BatchResult, Objective
 
-__all__ = ["CompiledModel", "compiled_step", "compiled_model"]
+__all__ = ["CompiledModel", "compiled_step", "compiled_model", "write_back"]
 
 
 def _target_key(target) -> object:
@@ -70,6 +76,18 @@ class CompiledModel:
         self._places_for = 0
         self._optimizer_checked: tuple[int, int] | None = None
         self._optimizer_matches = False
+        self._pending: tuple[np.ndarray, np.ndarray] | None = None
+        """The parameters' data and grads after a step that did not write them back."""
+
+    def write_back(self) -> None:
+        """Put the data and grads a step kept in arrays onto the parameter ``Value``s."""
+        if self._pending is None:
+            return
+        data, grads = self._pending
+        self._pending = None
+        for p, value, grad in zip(self.parameters, data.tolist(), grads.tolist()):
+            p.data = value
+            p.grad = grad
 
     def _trace(self, x: np.ndarray, target) -> Trace:
         inputs = [Value(float(v), f"x{column}") for column, v in enumerate(x.tolist(), start=1)]
@@ -89,7 +107,9 @@ class CompiledModel:
         for target, row in zip(targets, first_rows.tolist()):
             key = _target_key(target)
             if key not in self.variant_of:
-                # a new target value joins the replay as one more variant; its graph is not kept
+                # a new target value joins the replay as one more variant; its graph is not kept.
+                # The model and the loss run again: they see the parameters as they are now
+                self.write_back()
                 trace = self._trace(X[row], y[row])
                 if self.graph is None:
                     self.graph = CompiledGraph([trace])
@@ -115,12 +135,25 @@ class CompiledModel:
             )
 
     def forward(self, X: np.ndarray, y: np.ndarray) -> Replay:
-        """The replay of the traced graph over the batch (X, y)."""
+        """The replay of the traced graph over the batch (X, y), with the parameters' current data."""
         variants = self.variants(X, y)
-        return self.graph.forward(X, variants)
+        return self.graph.forward(X, variants, self._shared_data())
+
+    def _shared_data(self) -> np.ndarray | None:
+        """The graph's shared leaves' data, the parameters' from the arrays of the last step;
+        ``None`` (read the Values) when no step kept arrays."""
+        if self._pending is not None and not np.isfinite(self._pending[0]).all():
+            self.write_back()  # the replay names a non-finite parameter from its Value
+        if self._pending is None:
+            return None
+        position, _, others = self._places()
+        shared = np.empty(len(self.graph.shared))
+        shared[position] = self._pending[0]
+        shared[others] = [self.graph.shared[index].data for index in others.tolist()]
+        return shared
 
     def backward(
-        self, replay: Replay, l2: float, optimizer: Optimizer
+        self, replay: Replay, l2: float, optimizer: Optimizer, write_back: bool = True
     ) -> tuple[float, np.ndarray | None, np.ndarray | None]:
         r"""∂L/∂p onto every parameter's ``.grad``, L = mean of the samples' losses + α·Σ p².
 
@@ -130,9 +163,12 @@ class CompiledModel:
         ``pathgrad.nn.losses.l2_regularization``'s graph, without building it (it would be as
         large as the model at every step).
 
+        With ``write_back=False`` the model's parameters' grads are only returned, for
+        ``update`` to keep (see the module docstring).
+
         Returns:
             α·Σ p², and the optimizer's parameters' data and grads as arrays when they
-            are the model's parameters (the usual case), for ``step_vectorised``.
+            are the model's parameters (the usual case), for ``update``.
         """
         grads = replay.leaf_gradients(seed=1.0 / replay.values.shape[1])
         position, outside, others = self._places()
@@ -142,13 +178,15 @@ class CompiledModel:
             if l2:
                 ours += 2.0 * l2 * data
                 penalty = l2 * float(np.dot(data, data))
-            for p, grad in zip(self.parameters, ours.tolist()):
-                p.grad = grad
+            if write_back:
+                for p, grad in zip(self.parameters, ours.tolist()):
+                    p.grad = grad
             for index in others.tolist():  # a shared leaf that is not a parameter accumulates
                 leaf = self.graph.shared[index]
                 total = float(grads[index])
                 leaf.grad += total
             return penalty, data, ours
+        self.write_back()  # this optimizer reads and writes the Values: they must be current
         optimizer.zero_grad()
         penalty = 0.0
         if l2:
@@ -164,6 +202,23 @@ class CompiledModel:
         for leaf, total in zip(self.graph.shared, grads.tolist()):
             leaf.grad += total
         return penalty, None, None
+
+    def update(
+        self,
+        optimizer: Optimizer,
+        data: np.ndarray | None,
+        grads: np.ndarray | None,
+        write_back: bool = True,
+    ) -> None:
+        """The optimizer's step from ``backward``'s arrays (or from the parameters, when it
+        returned none); ``write_back=False`` keeps the new data and the grads for the next step."""
+        if data is None or grads is None:
+            optimizer.step_vectorised()
+        elif write_back:
+            optimizer.step_vectorised(data, grads)
+            self._pending = None  # backward put the grads on the Values, the step the data
+        else:
+            self._pending = optimizer.step_vectorised(data, grads, write_back=False), grads
 
     def _optimizes_the_model(self, optimizer: Optimizer) -> bool:
         """Whether ``optimizer`` updates exactly the model's parameters, in their order."""
@@ -201,12 +256,31 @@ def compiled_model(model: Module, loss: Callable[..., Value]) -> CompiledModel:
     return per_loss[loss]
 
 
+def write_back(model: Module) -> None:
+    """Put onto ``model``'s parameters the data and grads that compiled steps kept in arrays."""
+    for compiled in _COMPILED.get(model, {}).values():
+        compiled.write_back()
+
+
 def compiled_step(
-    model: Module, objective: Objective, X: np.ndarray, y: np.ndarray, optimizer: Optimizer
+    model: Module,
+    objective: Objective,
+    X: np.ndarray,
+    y: np.ndarray,
+    optimizer: Optimizer,
+    *,
+    write_back: bool = True,
 ) -> BatchResult:
-    """Forward, backward and update on one batch by replaying the traced sample graph."""
+    """Forward, backward and update on one batch by replaying the traced sample graph.
+
+    With ``write_back=False`` the parameters' new data and grads stay in arrays until
+    ``write_back(model)`` or a step that writes back (see the module docstring).
+    """
     compiled = compiled_model(model, objective.loss)
+    for other in _COMPILED[model].values():  # steps with another loss may hold the parameters
+        if other is not compiled:
+            other.write_back()
     replay = compiled.forward(X, y)
-    penalty, data, grads = compiled.backward(replay, objective.l2, optimizer)
-    optimizer.step_vectorised(data, grads)
+    penalty, data, grads = compiled.backward(replay, objective.l2, optimizer, write_back)
+    compiled.update(optimizer, data, grads, write_back)
     return BatchResult(float(np.mean(replay.output(0))) + penalty, compiled.outputs(replay))

@@ -148,13 +148,21 @@ class Optimizer:
                 p.data -= lr * self.direction(p, p.grad, state.setdefault(p, {}))
         self.steps += 1
 
-    def step_vectorised(self, data: np.ndarray | None = None, grads: np.ndarray | None = None) -> None:
+    def step_vectorised(
+        self, data: np.ndarray | None = None, grads: np.ndarray | None = None, *, write_back: bool = True
+    ) -> np.ndarray:
         """``step()`` for all parameters at once with numpy: the same update, the same numbers.
 
         Args:
             data, grads: the parameters' ``.data`` and ``.grad`` as arrays (in the order of
                 ``parameters``), when the caller has them already; read from the parameters
                 otherwise.
+            write_back: set each parameter's ``.data`` to its new value; ``False`` leaves the
+                Values as they were, for a caller that keeps the numbers in arrays between
+                steps and writes them back itself (the compiled mode inside ``fit``).
+
+        Returns:
+            The parameters' new data, in the order of ``parameters``.
         """
         lr = self.current_lr
         parameters = self.parameters
@@ -163,18 +171,21 @@ class Optimizer:
             data = np.fromiter(map(_DATA, parameters), float, len(parameters))
             reached = list(map(_REACHED, parameters))
             if not all(reached):  # parameters no backward reached keep their value and state
-                self._step_some(data, list(map(_GRAD, parameters)), reached, lr, arrays)
-                return
+                return self._step_some(data, list(map(_GRAD, parameters)), reached, lr, arrays, write_back)
             grads = np.fromiter(map(_GRAD, parameters), float, len(parameters))
         data = data - lr * self.directions(data, grads, arrays)
         self._stepped[:] = True
-        for p, value in zip(parameters, data.tolist()):
-            p.data = value
-        self.steps += 1
+        return self._stepped_to(data, write_back)
 
     def _step_some(
-        self, data: np.ndarray, grads: list, reached: list[bool], lr: float, arrays: dict[str, np.ndarray]
-    ) -> None:
+        self,
+        data: np.ndarray,
+        grads: list,
+        reached: list[bool],
+        lr: float,
+        arrays: dict[str, np.ndarray],
+        write_back: bool,
+    ) -> np.ndarray:
         """``step_vectorised`` when a backward pass reached only some parameters: only those move."""
         chosen = np.array(reached)
         grad = np.array([g for g, r in zip(grads, reached) if r], dtype=float)
@@ -183,9 +194,15 @@ class Optimizer:
         for key, array in arrays.items():
             array[chosen] = state[key]
         self._stepped |= chosen
-        for p, value in zip(self.parameters, data.tolist()):
-            p.data = value
+        return self._stepped_to(data, write_back)
+
+    def _stepped_to(self, data: np.ndarray, write_back: bool) -> np.ndarray:
+        """Count the step and, if asked, set every parameter's ``.data`` from ``data``."""
+        if write_back:
+            for p, value in zip(self.parameters, data.tolist()):
+                p.data = value
         self.steps += 1
+        return data
 
     def direction(self, p: Value, grad: float, state: dict[str, float]) -> float:
         """The vector the update scales by −η, for one parameter (subclasses define it)."""

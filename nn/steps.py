@@ -6,7 +6,12 @@ A step on a batch (X_b, y_b) minimises the ``Objective``
 
 and returns a ``BatchResult``: the loss and the outputs (before the update).
 ``scalar_step`` builds the ``Value`` graph of the whole batch; the compiled mode's
-step (``pathgrad.nn.compiled``) replays one traced sample graph over it.
+step (``nn.compiled``) replays one traced sample graph over it.
+
+Every step takes ``write_back``: with ``False`` an engine may keep the parameters'
+new data and grads in arrays of its own until ``nn.compiled.write_back(model)``
+(``fit`` does so between steps that no user code watches). The scalar step works on
+the ``Value``s themselves, so its parameters are always current.
 """
 
 from __future__ import annotations
@@ -47,7 +52,8 @@ class BatchResult:
     outputs: np.ndarray
 
 
-StepFunction = Callable[[Module, Objective, np.ndarray, np.ndarray, Optimizer], BatchResult]
+StepFunction = Callable[..., BatchResult]
+"""``(model, objective, X, y, optimizer, *, write_back=True) -> BatchResult``."""
 
 
 def _numbers(outputs: Sequence[Value | Sequence[Value]]) -> np.ndarray:
@@ -55,9 +61,16 @@ def _numbers(outputs: Sequence[Value | Sequence[Value]]) -> np.ndarray:
 
 
 def scalar_step(
-    model: Module, objective: Objective, X: np.ndarray, y: np.ndarray, optimizer: Optimizer
+    model: Module,
+    objective: Objective,
+    X: np.ndarray,
+    y: np.ndarray,
+    optimizer: Optimizer,
+    *,
+    write_back: bool = True,
 ) -> BatchResult:
-    """Forward, backward and update on one batch with the scalar ``Value`` graph."""
+    """Forward, backward and update on one batch with the scalar ``Value`` graph
+    (which updates the Values in place, whatever ``write_back`` says)."""
     outputs = [model(row) for row in X]
     loss = objective(model, outputs, y)
     optimizer.zero_grad()

@@ -7,8 +7,10 @@ One step on a batch (X_b, y_b) is the lecture's loop:
     update:   optimizer.step()
 
 That step is one function per engine, looked up in ``ENGINES``: the scalar engine
-builds the ``Value`` graph of the batch (``pathgrad.nn.steps``), the compiled one replays a
-traced sample graph over it (``pathgrad.nn.compiled``).
+builds the ``Value`` graph of the batch (``nn.steps``), the compiled one replays a
+traced sample graph over it (``nn.compiled``). ``fit`` lets a step keep the
+parameters' numbers in arrays (``write_back=False``) and writes them onto the
+``Value``s before each callback and when it ends.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .compiled import compiled_step
+from .compiled import compiled_step, write_back
 from .losses import LOSSES
 from .metrics import Accuracy, accuracy_for
 from .module import Module
@@ -147,6 +149,11 @@ def fit(
         seed: the shuffling seed.
         progress: show a progress bar with loss and accuracy; ``None`` (the default)
             shows it only on a terminal, so logs and notebooks' captured output stay clean.
+
+    The parameters hold their current data and their last batch gradients whenever the
+    callback runs and once ``fit`` returns or raises. Between those moments the compiled
+    engine keeps them in arrays (``write_back=False``), so a learning-rate schedule or an
+    accuracy function, which get numbers, should not read the model.
     """
     X, y = _as_data(X, y)
     objective = _objective(loss, l2)
@@ -178,13 +185,14 @@ def fit(
                 for start in range(0, len(X), size):
                     rows = order[start : start + size]
                     lr = optimizer.current_lr
-                    result = step(model, objective, X[rows], y[rows], optimizer)
+                    result = step(model, objective, X[rows], y[rows], optimizer, write_back=False)
                     hit = measure(result.outputs, y[rows]) if measure else None
                     record = StepRecord(epoch, len(history.steps), result.loss, hit, lr, len(rows))
                     history.steps.append(record)
                     losses.append(result.loss * len(rows))
                     correct.append((hit or 0.0) * len(rows))
                     if callback is not None:
+                        write_back(model)
                         callback(record)
                     bar.update()
                     if not bar.disable:
@@ -195,5 +203,6 @@ def fit(
                 if measure:
                     history.accuracy.append(sum(correct) / len(X))
         finally:
+            write_back(model)
             bar.close()
     return history

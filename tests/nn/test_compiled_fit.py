@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from pathgrad.engine import DomainError, Value, apply
 from pathgrad.engine.ops import SUM
 from pathgrad.nn import MLP, SGD, Adam, datasets, fit
-from pathgrad.nn.compiled import compiled_step
+from pathgrad.nn.compiled import compiled_step, write_back
 from pathgrad.nn.losses import LOSSES
 from pathgrad.nn.steps import Objective, scalar_step
 
@@ -234,3 +234,73 @@ def test_an_optimizer_of_other_parameters_gets_the_grads_the_scalar_step_gives(w
     assert c_data == pytest.approx(data, rel=RTOL)
     assert c_grads == pytest.approx(grads, rel=RTOL, abs=1e-15)
     assert (c_scale_grad, c_scale_data) == pytest.approx((scale_grad, scale_data), rel=RTOL)
+
+
+def _parameters(model) -> list[tuple[float, float]]:
+    return [(p.data, p.grad) for p in model.parameters()]
+
+
+def test_a_callback_sees_the_data_and_batch_grads_the_scalar_engine_gives_at_every_step():
+    X, y = _blobs()
+    seen = {}
+    for engine in ("scalar", "compiled"):
+        model = _model(3, [6, 3], {})
+        watched = seen[engine] = []
+        fit(
+            model,
+            X,
+            y,
+            "softmax_cross_entropy",
+            Adam(model.parameters(), 0.05),
+            epochs=2,
+            batch_size=8,
+            l2=1e-3,
+            engine=engine,
+            callback=lambda record, model=model, watched=watched: watched.append(_parameters(model)),
+            progress=False,
+        )
+        watched.append(_parameters(model))  # after fit returns
+    assert len(seen["compiled"]) == 2 * 4 + 1
+    for compiled, scalar in zip(seen["compiled"], seen["scalar"], strict=True):
+        assert np.array(compiled) == pytest.approx(np.array(scalar), rel=RTOL, abs=1e-15)
+
+
+def test_a_fit_that_raises_leaves_the_parameters_of_its_last_finished_step():
+    def rate(step: int) -> float:
+        return 0.1 if step < 3 else float("nan")  # the fourth step refuses its learning rate
+
+    X, y = _moons()
+    ends = []
+    for engine in ("scalar", "compiled"):
+        model = _model(2, [4, 1], {})
+        with pytest.raises(DomainError, match="schedule gave nan at step 3"):
+            fit(
+                model,
+                X,
+                y,
+                "hinge",
+                SGD(model.parameters(), lr=rate),
+                epochs=5,
+                engine=engine,
+                progress=False,
+            )
+        ends.append(_parameters(model))
+    assert np.array(ends[1]) == pytest.approx(np.array(ends[0]), rel=RTOL, abs=1e-15)
+
+
+def test_steps_that_keep_their_arrays_end_where_steps_that_write_back_do():
+    X, y = _moons()
+    ends = []
+    for keep in (False, True):
+        model = _model(2, [4, 1], {})
+        objective, optimizer = Objective(LOSSES["hinge"], 1e-3), SGD(model.parameters(), lr=0.1, momentum=0.5)
+        first = _parameters(model)
+        for _ in range(3):
+            compiled_step(model, objective, X, y, optimizer, write_back=not keep)
+        if keep:
+            assert _parameters(model) == first  # the Values wait for write_back
+            write_back(model)
+        ends.append(_parameters(model))
+        compiled_step(model, objective, X, y, optimizer)  # a step that writes back after kept ones
+        ends.append(_parameters(model))
+    assert ends[2:] == ends[:2]

@@ -110,37 +110,28 @@ class CompiledGraph:
     def __init__(self, traces: Sequence[Trace]) -> None:
         if not traces:
             raise ValueError("CompiledGraph: needs at least one trace")
-        orders = [_nodes_in_order(trace.outputs) for trace in traces]
-        first, first_trace = orders[0], traces[0]
-        for variant, order in enumerate(orders):
-            if len(order) != len(first):
-                raise ValueError(
-                    f"CompiledGraph: variant {variant} has {len(order)} nodes, variant 0 has {len(first)}; "
-                    "the graph's shape must not depend on the target"
-                )
-        self.nodes = first
+        first = traces[0]
+        self.nodes = _nodes_in_order(first.outputs)
         """The first variant's nodes, in replay order (row i of a replay is nodes[i])."""
-        position = {node: row for row, node in enumerate(first)}
-        self._position = position
-        self.output_rows = np.array([position[node] for node in first_trace.outputs])
-        inputs = [{node: column for column, node in enumerate(trace.inputs)} for trace in traces]
-        self._first_inputs = inputs[0]
-        self._sort_leaves(orders, inputs[0])
-        self.input_count = len(first_trace.inputs)
-        for variant, order in enumerate(orders[1:], start=1):
-            self._check_same_shape(variant, order, inputs, position)
-        self.steps = [
-            self._step(row, [order[row] for order in orders], position)
-            for row, node in enumerate(first)
-            if node.parents
-        ]
-        self.variants = len(traces)
+        self._position = {node: row for row, node in enumerate(self.nodes)}
+        self.output_rows = np.array([self._position[node] for node in first.outputs])
+        self.input_count = len(first.inputs)
+        self._sort_leaves({node: column for column, node in enumerate(first.inputs)})
+        self.steps = [self._step(row, node) for row, node in enumerate(self.nodes) if node.parents]
+        self._edges = (  # (consumer, operand) rows of every edge, to find who reads a row
+            np.repeat([step.row for step in self.steps], [len(step.parents) for step in self.steps]),
+            np.concatenate([step.parents for step in self.steps] or [np.zeros(0, int)]),
+        )
+        self.variants = 1
         self._layout_made: _Layout | None = None
-        self._units: list[Unit] | None = None
+        for trace in traces[1:]:
+            self.add(trace)
 
     def add(self, trace: Trace) -> None:
         """Append one more variant without re-reading the others; its index is ``variants - 1``.
 
+        Only the trace's own nodes are read: where it holds variant 0's very nodes (the
+        model's part of the graph, when only the loss was traced again) nothing is walked.
         A leaf taken for shared (with a single variant every leaf looks shared) that this
         trace holds as a Value of its own becomes a traced number: its value in the earlier
         variants is the one Value they all held.
@@ -148,25 +139,81 @@ class CompiledGraph:
         Raises:
             ValueError: the trace differs in shape from variant 0, naming the node.
         """
-        order = _nodes_in_order(trace.outputs)
-        variant = self.variants
-        if len(order) != len(self.nodes):
-            raise ValueError(
-                f"CompiledGraph: variant {variant} has {len(order)} nodes, variant 0 has {len(self.nodes)}; "
-                "the graph's shape must not depend on the target"
-            )
-        own_inputs = {node: column for column, node in enumerate(trace.inputs)}
-        self._check_same_shape(variant, order, {0: self._first_inputs, variant: own_inputs}, self._position)
+        own = self._own_nodes(trace, self.variants)
         # the steps may still refuse the trace: build them before changing anything
-        steps = [self._extend_step(step, order[step.row]) for step in self.steps]
-        self._unshare(
-            [row for row, leaf in zip(self.shared_rows.tolist(), self.shared) if order[row] is not leaf]
-        )
-        column = [[order[row].data] for row in self.traced_rows.tolist()]
+        steps = [
+            self._extend_step(step, own.get(step.row, self.nodes[step.row]))
+            if step.row in own or isinstance(step.param, np.ndarray)
+            else step
+            for step in self.steps
+        ]
+        self._unshare([row for row in self.shared_rows.tolist() if row in own])
+        column = [[own.get(row, self.nodes[row]).data] for row in self.traced_rows.tolist()]
         self.traced_values = np.hstack((self.traced_values, np.array(column, dtype=float).reshape(-1, 1)))
         self.steps = steps
         self.variants += 1
         self._layout_made = None  # a leaf may have become a traced number: group again
+
+    def _own_nodes(self, trace: Trace, variant: int) -> dict[int, Value]:
+        """The rows where ``trace`` holds a node of its own, and those nodes.
+
+        Every other row holds variant 0's very node. The walk starts at the outputs,
+        pairs each of the trace's own nodes with the row of variant 0 in the same place
+        and goes on into its operands; it stops at variant 0's nodes, whose operands
+        are variant 0's already.
+
+        Raises:
+            ValueError: the trace's graph is not variant 0's shape, naming the node.
+        """
+
+        def differ(row: int, what: str) -> ValueError:
+            where = _describe(self.nodes[row], row) if row >= 0 else "an output"
+            return ValueError(
+                f"CompiledGraph: the graph of variant {variant} differs from variant 0 at {where}: "
+                f"{what}; the graph's shape must not depend on the target"
+            )
+
+        if len(trace.outputs) != len(self.output_rows) or len(trace.inputs) != self.input_count:
+            raise ValueError(
+                f"CompiledGraph: variant {variant} has {len(trace.outputs)} outputs and {len(trace.inputs)} "
+                f"inputs, variant 0 has {len(self.output_rows)} and {self.input_count}"
+            )
+        inputs = {node: column for column, node in enumerate(trace.inputs)}
+        own: dict[int, Value] = {}
+        row_of_own: dict[Value, int] = {}
+        kept: set[int] = set()  # rows where the walk met variant 0's node
+        walk = [(node, row, -1) for node, row in zip(trace.outputs, self.output_rows.tolist())]
+        while walk:
+            mine, row, reader = walk.pop()
+            theirs = self.nodes[row]
+            if mine is theirs:
+                kept.add(row)
+                continue
+            if own.get(row, mine) is not mine or row_of_own.get(mine, row) != row or mine in self._position:
+                raise differ(reader, "its operands come from other nodes")
+            if row in own:
+                continue
+            if (
+                (mine.operation is None) != (theirs.operation is None)
+                or mine.op != theirs.op
+                or len(mine.parents) != len(theirs.parents)
+                or inputs.get(mine) != self._first_inputs.get(theirs)
+            ):
+                raise differ(row, f"{mine.op or 'leaf'} instead of {theirs.op or 'leaf'}")
+            own[row], row_of_own[mine] = mine, row
+            walk.extend((parent, self._position[p], row) for parent, p in zip(mine.parents, theirs.parents))
+        rows = np.fromiter(own, int, len(own))
+        consumers, operands = self._edges
+        readers = consumers[np.isin(operands, rows)]
+        kept_reader = readers[~np.isin(readers, rows)]  # variant 0's node reading a row of this trace's own
+        if len(kept_reader) or kept.intersection(own):
+            raise differ(
+                int(kept_reader[0]) if len(kept_reader) else -1, "its operands come from other nodes"
+            )
+        for row, column in zip(self.input_rows.tolist(), self.input_columns.tolist()):
+            if own.get(row, self.nodes[row]) is not trace.inputs[column]:
+                raise differ(row, f"it is not input {column} of this trace")
+        return own
 
     def _unshare(self, rows: list[int]) -> None:
         """Move shared leaves at ``rows`` to the traced numbers, with their value in every variant so far."""
@@ -199,66 +246,37 @@ class CompiledGraph:
             )
         return replace(step, param=np.append(step.param, op.param), ops_by_variant=(*step.ops_by_variant, op))
 
-    def _sort_leaves(self, orders: list[list[Value]], inputs: dict[Value, int]) -> None:
+    def _sort_leaves(self, inputs: dict[Value, int]) -> None:
         """Each leaf's kind: an input (a column of X), shared (the same Value in every
-        variant: a parameter) or traced (its value per variant: constants, targets)."""
+        variant: a parameter) or traced (its value per variant: constants, targets).
+        With one variant every leaf but the constants looks shared; ``add`` corrects that."""
+        self._first_inputs = inputs
         input_rows, input_columns, shared_rows, traced_rows = [], [], [], []
         self.shared: list[Value] = []
-        traced_values: list[list[float]] = []
-        for row, node in enumerate(orders[0]):
+        for row, node in enumerate(self.nodes):
             if node in inputs:
                 input_rows.append(row)
                 input_columns.append(inputs[node])
             elif node.parents:
                 continue
-            elif not isinstance(node, Constant) and all(order[row] is node for order in orders):
+            elif not isinstance(node, Constant):
                 shared_rows.append(row)
                 self.shared.append(node)
             else:
                 traced_rows.append(row)
-                traced_values.append([order[row].data for order in orders])
         self.input_rows, self.input_columns = np.array(input_rows, int), np.array(input_columns, int)
         self.shared_rows, self.traced_rows = np.array(shared_rows, int), np.array(traced_rows, int)
-        self.traced_values = np.array(traced_values, dtype=float).reshape(len(traced_rows), len(orders))
+        self.traced_values = np.array([[self.nodes[row].data] for row in traced_rows], dtype=float).reshape(
+            len(traced_rows), 1
+        )
 
-    def _check_same_shape(
-        self, variant: int, order: list[Value], inputs: Sequence[dict] | dict[int, dict], position: dict
-    ) -> None:
-        def differ(row: int, what: str) -> ValueError:
-            return ValueError(
-                f"CompiledGraph: the graph of variant {variant} differs from variant 0 at "
-                f"{_describe(self.nodes[row], row)}: {what}; the graph's shape must not depend on the target"
-            )
-
-        own_position = {node: row for row, node in enumerate(order)}
-        own_inputs, first_inputs = inputs[variant], inputs[0]
-        for row, (node, mine) in enumerate(zip(self.nodes, order)):
-            same_kind = (
-                own_inputs.get(mine) == first_inputs.get(node)
-                if not (node.parents or mine.parents)  # leaves, most of a network's nodes: a quick test
-                else (mine.operation is None) == (node.operation is None) and mine.op == node.op
-            )
-            if not same_kind:
-                raise differ(row, f"{mine.op or 'leaf'} instead of {node.op or 'leaf'}")
-            if node.parents and [own_position[p] for p in mine.parents] != [
-                position[p] for p in node.parents
-            ]:
-                raise differ(row, "its operands come from other nodes")
-
-    def _step(self, row: int, versions: list[Value], position: dict) -> OpNode:
-        node = versions[0]
-        ops = tuple(version.operation for version in versions)
+    def _step(self, row: int, node: Value) -> OpNode:
         if node.operation.evaluate_batch is None:
             raise ValueError(
                 f"CompiledGraph: op {node.op!r} has no batch version in the op table ({_describe(node, row)})"
             )
-        if any(op.evaluate_batch is not node.operation.evaluate_batch for op in ops):
-            raise ValueError(f"CompiledGraph: variants use different ops at {_describe(node, row)}")
-        params = [op.param for op in ops]
-        param = params[0] if all(p == params[0] for p in params) else np.array(params)
-        parents = np.array([position[p] for p in node.parents], dtype=int)
-        by_variant = ops if isinstance(param, np.ndarray) else ()
-        return OpNode(row, node.operation, parents, param, by_variant)
+        parents = np.array([self._position[p] for p in node.parents], dtype=int)
+        return OpNode(row, node.operation, parents, node.operation.param, ())
 
     # ------------------------------------------------------------------ grouping
 

@@ -227,3 +227,36 @@ def test_an_added_variant_of_another_shape_is_refused_naming_the_node():
     graph = CompiledGraph([Trace([x0], [(w * x0).relu()])])
     with pytest.raises(ValueError, match="variant 1 differs from variant 0 at node .*tanh instead of relu"):
         graph.add(Trace([x1], [(w * x1).tanh()]))
+
+
+def test_variants_built_on_one_model_graph_replay_like_variants_traced_whole():
+    """Only the loss is traced again per target: the variants hold variant 0's model nodes."""
+    w = [Value(v) for v in (0.5, -1.0, 0.25, 2.0)]
+    x = Value(0.1, "x")
+    logits = [w[0] * x + w[1], w[2] * x, (w[3] * x).tanh()]
+    on_one_model = CompiledGraph(
+        [Trace([x], [cross_entropy(logits, t) + (logits[0] - float(t)) ** 2]) for t in (0, 1, 2)]
+    )
+    X, y = np.array([[0.3], [-1.2], [2.0], [0.7], [-0.1]]), np.array([2, 0, 1, 2, 0])
+    whole = _loss_and_grads(CompiledGraph(_three_class_traces(w)), w, X, y)
+    assert _loss_and_grads(on_one_model, w, X, y) == whole
+
+
+def test_a_variant_whose_node_variant_0_reads_elsewhere_is_refused():
+    """Variant 1 replaces w·x by a node of its own where variant 0 reads w·x twice: one more node."""
+    w, x = Value(0.5, "w"), Value(1.0, "x")
+    product = w * x
+    squashed = product.tanh()
+    squashed.label = "squashed"
+    graph = CompiledGraph([Trace([x], [squashed + product.relu()])])
+    with pytest.raises(
+        ValueError, match="variant 1 differs from variant 0 at node .*'squashed'.*other nodes"
+    ):
+        graph.add(Trace([x], [squashed + (w * x).relu()]))
+
+
+def test_a_variant_with_its_inputs_in_another_order_is_refused():
+    x1, x2, w = Value(1.0, "x1"), Value(2.0, "x2"), Value(0.5, "w")
+    graph = CompiledGraph([Trace([x1, x2], [w * x1 - x2])])
+    with pytest.raises(ValueError, match="variant 1 differs from variant 0 at node .*'x1'.*not input 0"):
+        graph.add(Trace([x2, x1], [w * x1 - x2]))

@@ -76,6 +76,7 @@ class CompiledModel:
         self._places_for = 0
         self._optimizer_checked: tuple[int, int] | None = None
         self._optimizer_matches = False
+        self._model_trace: tuple[list[Value], Value | list[Value]] | None = None
         self._pending: tuple[np.ndarray, np.ndarray] | None = None
         """The parameters' data and grads after a step that did not write them back."""
 
@@ -89,16 +90,20 @@ class CompiledModel:
             p.data = value
             p.grad = grad
 
-    def _trace(self, x: np.ndarray, target) -> Trace:
-        inputs = [Value(float(v), f"x{column}") for column, v in enumerate(x.tolist(), start=1)]
-        outputs = self.model(inputs)
+    def _trace(self, target) -> Trace:
+        """The graph of one sample with ``target``: the model's traced once (it never sees
+        the target), the loss's built on its outputs for every target value."""
+        inputs, outputs = self._model_trace
         sample_loss = self.loss([outputs], [_python_target(target)])
         return Trace(inputs, [sample_loss, *([outputs] if isinstance(outputs, Value) else outputs)])
 
     def variants(self, X: np.ndarray, y: np.ndarray) -> np.ndarray:
-        """Each sample's variant; new target values are traced (from their first sample)."""
+        """Each sample's variant; new target values are traced."""
         y = np.asarray(y)
         first_time = self.graph is None
+        if first_time:  # the model's part of every trace, from the first sample
+            inputs = [Value(float(v), f"x{column}") for column, v in enumerate(X[0].tolist(), start=1)]
+            self._model_trace = inputs, self.model(inputs)
         rows = y if y.ndim == 1 else y.reshape(len(y), -1)  # a row of targets per sample is one key
         targets, first_rows, inverse = np.unique(
             rows, axis=None if y.ndim == 1 else 0, return_index=True, return_inverse=True
@@ -107,10 +112,10 @@ class CompiledModel:
         for target, row in zip(targets, first_rows.tolist()):
             key = _target_key(target)
             if key not in self.variant_of:
-                # a new target value joins the replay as one more variant; its graph is not kept.
-                # The model and the loss run again: they see the parameters as they are now
+                # a new target value joins the replay as one more variant; its loss graph is
+                # not kept. The loss sees the parameters as they are now
                 self.write_back()
-                trace = self._trace(X[row], y[row])
+                trace = self._trace(y[row])
                 if self.graph is None:
                     self.graph = CompiledGraph([trace])
                 else:
@@ -124,7 +129,7 @@ class CompiledModel:
     def _check_mean_of_samples(self, X: np.ndarray, y: np.ndarray) -> None:
         """The replay averages per-sample losses; make sure that is what the loss does."""
         rows = slice(0, min(3, len(X)))
-        outputs = [self.model(x) for x in X[rows]]
+        outputs = [self._model_trace[1], *(self.model(x) for x in X[1:3])]  # the trace is of X[0]
         scalar = self.loss(outputs, y[rows]).data
         compiled = float(np.mean(self.forward(X[rows], y[rows]).output(0)))
         if not math.isclose(scalar, compiled, rel_tol=1e-9, abs_tol=1e-12):

@@ -304,3 +304,28 @@ def test_steps_that_keep_their_arrays_end_where_steps_that_write_back_do():
         compiled_step(model, objective, X, y, optimizer)  # a step that writes back after kept ones
         ends.append(_parameters(model))
     assert ends[2:] == ends[:2]
+
+
+def test_the_model_is_traced_once_whatever_the_number_of_target_values():
+    """Ten digits are ten variants of one loss on one traced model graph."""
+
+    class Counted(MLP):
+        calls = 0
+
+        def __call__(self, x):
+            self.calls += 1
+            return super().__call__(x)
+
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(50, 4)), np.arange(50) % 10
+    model = Counted(4, [5, 10], rng=random.Random(0))
+    fit(
+        model,
+        X,
+        y,
+        "softmax_cross_entropy",
+        SGD(model.parameters(), lr=0.1),
+        engine="compiled",
+        progress=False,
+    )
+    assert model.calls == 1 + 2  # the trace, and two more samples to check that the loss is their mean

@@ -39,7 +39,7 @@ from operator import attrgetter
 import numpy as np
 
 from .graph import topological_order
-from .grouping import OpNode, Plan, Unit, group_into_units
+from .grouping import OpNode, Plan, Unit, as_block, group_into_units
 from .ops import DomainError
 from .value import Constant, Value, check_operands
 
@@ -89,10 +89,12 @@ class _Layout:
     """The compile pass's plan and, in its rows, where the leaves and outputs of the replay are."""
 
     plan: Plan
-    input_rows: np.ndarray
-    shared_read: np.ndarray  # the shared leaves read row by row (the others only as a matrix's weights)
-    shared_rows: np.ndarray  # ... and their rows
-    traced_rows: np.ndarray
+    input_rows: slice | np.ndarray  # where X's columns go ...
+    input_columns: slice | np.ndarray  # ... taken in this order
+    shared_read: np.ndarray  # the shared leaves read row by row (the others only in the slots)
+    shared_rows: slice | np.ndarray  # ... and their rows
+    traced_rows: slice | np.ndarray
+    traced_values: np.ndarray  # each traced row's value per variant, in the order of traced_rows
     output_rows: np.ndarray
 
 
@@ -288,17 +290,25 @@ class CompiledGraph:
     @property
     def _layout(self) -> _Layout:
         if self._layout_made is None:
+            by_column = np.argsort(self.input_columns, kind="stable")
             plan = group_into_units(
-                len(self.nodes), self.steps, self.shared_rows.tolist(), self.output_rows.tolist()
+                len(self.nodes),
+                self.steps,
+                self.shared_rows.tolist(),
+                self.output_rows.tolist(),
+                self.input_rows[by_column].tolist(),
             )
             row_of = plan.row_of
             read = np.flatnonzero(row_of[self.shared_rows] >= 0)
+            traced = np.argsort(row_of[self.traced_rows], kind="stable")
             self._layout_made = _Layout(
                 plan,
-                row_of[self.input_rows],
+                as_block(row_of[self.input_rows[by_column]]),
+                as_block(self.input_columns[by_column]),
                 read,
-                row_of[self.shared_rows[read]],
-                row_of[self.traced_rows],
+                as_block(row_of[self.shared_rows[read]]),
+                as_block(row_of[self.traced_rows[traced]]),
+                self.traced_values[traced],
                 row_of[self.output_rows],
             )
         return self._layout_made
@@ -355,19 +365,20 @@ class CompiledGraph:
             )
         layout = self._layout
         values = np.empty((layout.plan.rows, samples))
-        values[layout.input_rows] = X.T[self.input_columns]
+        values[layout.input_rows] = X.T[layout.input_columns]
         weights = np.fromiter(map(_DATA, self.shared), float, len(self.shared)) if shared is None else shared
         if not np.isfinite(weights).all():
             self._refuse_non_finite(weights)
         values[layout.shared_rows] = weights[layout.shared_read, np.newaxis]
-        values[layout.traced_rows] = self.traced_values[:, variants]
+        values[layout.traced_rows] = layout.traced_values[:, variants]
+        slots = weights[layout.plan.slot_leaves]
         saved = []
         with np.errstate(**_RAISE_ON_BAD_NUMBERS):
             for unit in layout.plan.units:
                 try:
-                    saved.append(unit.forward(values, weights, variants))
+                    saved.append(unit.forward(values, slots, variants))
                 except (ArithmeticError, ValueError) as error:
-                    raise self._domain_error(unit, values, weights, variants, error) from None
+                    raise self._domain_error(unit, values, slots, variants, error) from None
         return Replay(self, values, weights, saved)
 
     def _refuse_non_finite(self, shared: np.ndarray) -> None:
@@ -386,10 +397,10 @@ class CompiledGraph:
         )
 
     def _domain_error(
-        self, unit: Unit, values: np.ndarray, weights: np.ndarray, variants: np.ndarray, error: Exception
+        self, unit: Unit, values: np.ndarray, slots: np.ndarray, variants: np.ndarray, error: Exception
     ) -> DomainError:
         """The scalar op's own message for the first sample (and node of ``unit``) that fails, or numpy's."""
-        operands = [unit.operands(member, values, weights) for member in range(len(unit.nodes))]
+        operands = [unit.operands(member, values, slots) for member in range(len(unit.nodes))]
         for sample in range(values.shape[1]):
             for step, rows in zip(unit.nodes, operands):
                 op = step.ops_by_variant[variants[sample]] if step.ops_by_variant else step.op
@@ -438,15 +449,18 @@ class Replay:
         grads = np.zeros(self.values.shape)
         layout = graph._layout
         grads[layout.output_rows[output]] = seed
-        leaf_grads = np.zeros(len(graph.shared))
+        slots = layout.plan.slot_leaves
+        slot_grads = np.zeros(len(slots))
         with np.errstate(**_RAISE_ON_BAD_NUMBERS):
             try:
                 for unit, saved in zip(reversed(layout.plan.units), reversed(self.saved)):
-                    unit.backward(grads, saved, leaf_grads)
+                    unit.backward(grads, saved, slot_grads)
             except FloatingPointError as error:
                 raise DomainError(
                     f"backward: a gradient is not finite ({error}) [{_describe_unit(graph, unit)}]"
                 ) from None
+        # a leaf in several slots (tied weights) gets their sum; float even when there are no slots
+        leaf_grads = np.bincount(slots, weights=slot_grads, minlength=len(graph.shared)).astype(float)
         leaf_grads[layout.shared_read] += grads[layout.shared_rows].sum(axis=1)
         return leaf_grads
 

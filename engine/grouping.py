@@ -22,11 +22,20 @@ vector units, found from the graph itself rather than from knowing which model m
 
       A = W X + B,    Δ(X) += Wᵀ δ,    ∂L/∂W = δ Xᵀ (summed over the samples),    Δ(B) += δ,
 
-  with X the n × S inputs, δ = Δ(A) the G × S gradients and W the G × n weights.
+  with X the n × S inputs, δ = Δ(A) the G × S gradients and W the G × n weights (and,
+  when the biases are parameters, ∂L/∂b = Σ_samples δ).
 
 Units run in order of depth, so every operand is ready before it is read, and in
 reverse for backward, so every Δ is final before it is pushed. The units hold only
-row numbers: the replay (``pathgrad.engine.compiled``) owns the value and gradient matrices.
+row numbers: the replay (``engine.compiled``) owns the value and gradient matrices.
+
+Where each node's row is, is the pass's choice too: the leaves first (the inputs in the
+order of X's columns), then each unit's nodes one after the other. A unit then reads a
+whole earlier unit, or X, as one block of rows — a view of the matrix rather than a
+copy — and writes its own block. The weights of the matrix units live apart, in one
+vector of *slots*: each unit's W (row by row), then its b when its biases are
+parameters, so that W is a view of the slots and ∂L/∂W goes straight into them; a leaf
+used in several slots (tied weights) receives the sum of their gradients.
 """
 
 from __future__ import annotations
@@ -38,7 +47,7 @@ import numpy as np
 
 from .ops import LINEAR, Op
 
-__all__ = ["OpNode", "ElementwiseUnit", "MatrixUnit", "Unit", "Plan", "group_into_units"]
+__all__ = ["OpNode", "ElementwiseUnit", "MatrixUnit", "Unit", "Plan", "group_into_units", "as_block"]
 
 
 @dataclass(frozen=True)
@@ -56,11 +65,20 @@ class OpNode:
         return self.param[variants] if isinstance(self.param, np.ndarray) else self.param
 
 
+def as_block(rows: np.ndarray) -> slice | np.ndarray:
+    """``rows`` as a slice when they are consecutive and ascending (indexing with it is a
+    view, not a copy), else as they are."""
+    rows = np.asarray(rows, dtype=int)
+    if rows.ndim == 1 and len(rows) and (len(rows) == 1 or (np.diff(rows) == 1).all()):
+        return slice(int(rows[0]), int(rows[0]) + len(rows))
+    return rows
+
+
 class _ScatterAdd:
     """``target[rows] += pushed`` where rows may repeat: repeated rows' pushes are summed first."""
 
     def __init__(self, rows: np.ndarray) -> None:
-        self.rows = rows
+        self.rows = as_block(rows)
         unique = np.unique(rows)
         self.repeats = len(unique) < len(rows)
         if self.repeats:
@@ -82,26 +100,27 @@ class ElementwiseUnit:
 
     def __init__(self, nodes: Sequence[OpNode], depth: int, row_of: np.ndarray) -> None:
         self.nodes, self.depth, self.op = tuple(nodes), depth, nodes[0].op
-        self.rows = row_of[[node.row for node in nodes]]
+        self.rows = as_block(row_of[[node.row for node in nodes]])
         self.parents = row_of[np.stack([node.parents for node in nodes], axis=1)]  # operands × G
+        self._operands = as_block(self.parents.reshape(-1))
         self.first = nodes[0]  # its param stands for all (the grouping keys on it)
         self._push = _ScatterAdd(self.parents.reshape(-1))
 
-    def operands(self, member: int, values: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    def operands(self, member: int, values: np.ndarray, slots: np.ndarray) -> np.ndarray:
         """The operands of the unit's node ``member`` for every sample (one row each)."""
         return values[self.parents[:, member]]
 
-    def forward(self, values: np.ndarray, weights: np.ndarray, variants: np.ndarray):
+    def forward(self, values: np.ndarray, slots: np.ndarray, variants: np.ndarray):
         operands, group = self.parents.shape
         samples = values.shape[1]
-        xs = values[self.parents].reshape(operands, group * samples)
+        xs = values[self._operands].reshape(operands, group * samples)
         param = self.first.param_for(variants)
         out, local = self.op.evaluate_batch(xs) if param is None else self.op.evaluate_batch(xs, param)
         values[self.rows] = out.reshape(group, samples)
         local = np.asarray(local)
         return local.reshape(operands, group, samples) if local.shape[1] > 1 else local[:, :, np.newaxis]
 
-    def backward(self, grads: np.ndarray, local: np.ndarray, weight_grads: np.ndarray) -> None:
+    def backward(self, grads: np.ndarray, local: np.ndarray, slot_grads: np.ndarray) -> None:
         operands, group = self.parents.shape
         pushed = local * grads[self.rows]
         self._push(grads, pushed.reshape(operands * group, -1))
@@ -113,39 +132,78 @@ class MatrixUnit:
     kind = "matrix"
 
     def __init__(
-        self, nodes: Sequence[OpNode], depth: int, row_of: np.ndarray, weight_index: dict[int, int]
+        self,
+        nodes: Sequence[OpNode],
+        depth: int,
+        row_of: np.ndarray,
+        weight_index: dict[int, int],
+        first_slot: int,
     ) -> None:
         self.nodes, self.depth, self.op = tuple(nodes), depth, LINEAR
         n = len(nodes[0].parents) // 2
-        self.rows = row_of[[node.row for node in nodes]]
-        self.inputs = row_of[nodes[0].parents[n : 2 * n]]
-        self.weights = np.array([[weight_index[row] for row in node.parents[:n].tolist()] for node in nodes])
-        self.biases = row_of[[node.parents[-1] for node in nodes]]
-        self._push_weights = _ScatterAdd(self.weights.reshape(-1))
-        self._push_biases = _ScatterAdd(self.biases)
+        self.rows = as_block(row_of[[node.row for node in nodes]])
+        self.inputs = as_block(row_of[nodes[0].parents[n : 2 * n]])
+        self.weight_leaves = np.array(
+            [[weight_index[row] for row in node.parents[:n].tolist()] for node in nodes]
+        )  # G × n, each weight's place in the vector of shared values
+        self.weights = slice(first_slot, first_slot + self.weight_leaves.size)
+        biases = [int(node.parents[-1]) for node in nodes]
+        if _biases_are_parameters(nodes, weight_index):  # b is slots too
+            self.bias_leaves = np.array([weight_index[row] for row in biases])
+            self.bias_slots: slice | None = slice(self.weights.stop, self.weights.stop + len(biases))
+        else:  # a traced number or a computed node: b is rows of the replay
+            self.bias_leaves, self.bias_slots = np.zeros(0, int), None
+            self.bias_rows = row_of[biases]
+            self._push_biases = _ScatterAdd(self.bias_rows)
 
-    def operands(self, member: int, values: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    @property
+    def slot_leaves(self) -> np.ndarray:
+        """The shared leaf of each of the unit's slots: W row by row, then b if it is slots."""
+        return np.concatenate((self.weight_leaves.reshape(-1), self.bias_leaves))
+
+    @property
+    def bias_rows_read(self) -> list[int]:
+        """The rows of the replay the unit reads its biases from (none when they are slots)."""
+        return [] if self.bias_slots is not None else self.bias_rows.tolist()
+
+    def operands(self, member: int, values: np.ndarray, slots: np.ndarray) -> np.ndarray:
         """The operands (w_1..w_n, x_1..x_n, b) of the unit's node ``member`` for every sample."""
         samples = values.shape[1]
-        w = np.repeat(weights[self.weights[member]][:, np.newaxis], samples, axis=1)
-        return np.vstack((w, values[self.inputs], values[self.biases[member : member + 1]]))
+        w = slots[self.weights].reshape(self.shape)[member]
+        b = self._biases(values, slots)[member]
+        return np.vstack(
+            (
+                np.repeat(w[:, np.newaxis], samples, axis=1),
+                values[self.inputs],
+                np.broadcast_to(b, (1, samples)),
+            )
+        )
 
     @property
     def shape(self) -> tuple[int, int]:
         """(G, n): the weight matrix W of the unit."""
-        return self.weights.shape
+        return self.weight_leaves.shape
 
-    def forward(self, values: np.ndarray, weights: np.ndarray, variants: np.ndarray):
-        W, X = weights[self.weights], values[self.inputs]
-        values[self.rows] = W @ X + values[self.biases]
+    def _biases(self, values: np.ndarray, slots: np.ndarray) -> np.ndarray:
+        """b as a column (G × 1) of slots, or as rows of the replay (G × samples)."""
+        if self.bias_slots is not None:
+            return slots[self.bias_slots][:, np.newaxis]
+        return values[self.bias_rows]
+
+    def forward(self, values: np.ndarray, slots: np.ndarray, variants: np.ndarray):
+        W, X = slots[self.weights].reshape(self.shape), values[self.inputs]
+        values[self.rows] = W @ X + self._biases(values, slots)
         return W, X
 
-    def backward(self, grads: np.ndarray, saved, weight_grads: np.ndarray) -> None:
+    def backward(self, grads: np.ndarray, saved, slot_grads: np.ndarray) -> None:
         W, X = saved
         delta = grads[self.rows]
         grads[self.inputs] += W.T @ delta
-        self._push_weights(weight_grads, (delta @ X.T).reshape(-1))
-        self._push_biases(grads, delta)
+        slot_grads[self.weights] = (delta @ X.T).reshape(-1)
+        if self.bias_slots is not None:
+            slot_grads[self.bias_slots] = delta.sum(axis=1)
+        else:
+            self._push_biases(grads, delta)
 
 
 Unit = ElementwiseUnit | MatrixUnit
@@ -159,6 +217,11 @@ def _depths(count: int, nodes: Sequence[OpNode]) -> list[int]:
     return depth
 
 
+def _biases_are_parameters(nodes: Sequence[OpNode], weight_index: dict[int, int]) -> bool:
+    """Whether every ``linear`` node of a matrix unit adds a shared leaf as its b."""
+    return all(int(node.parents[-1]) in weight_index for node in nodes)
+
+
 def _is_matrix_row(node: OpNode, weight_index: dict[int, int]) -> bool:
     """A linear node whose weights are parameters and whose inputs are distinct rows."""
     if node.op.evaluate_batch is not LINEAR.evaluate_batch or len(node.parents) < 3:
@@ -170,19 +233,25 @@ def _is_matrix_row(node: OpNode, weight_index: dict[int, int]) -> bool:
 
 @dataclass(frozen=True)
 class Plan:
-    """The compile pass's result: the units, and where each node's row is in the replay.
+    """The compile pass's result: the units, where each node's row is in the replay, and
+    which shared leaf each slot of the matrix units' weights holds.
 
     ``row_of[node]`` is the node's row in the value and gradient matrices, or −1 for a
-    shared leaf that only matrix units read (it lives in the vector of shared values).
+    shared leaf that only matrix units read (it lives in the slots).
     """
 
     units: list[Unit]
     row_of: np.ndarray
     rows: int
+    slot_leaves: np.ndarray
 
 
 def group_into_units(
-    count: int, nodes: Sequence[OpNode], shared_rows: Sequence[int], outputs: Sequence[int]
+    count: int,
+    nodes: Sequence[OpNode],
+    shared_rows: Sequence[int],
+    outputs: Sequence[int],
+    input_rows: Sequence[int] = (),
 ) -> Plan:
     """The vector units of a graph of ``count`` nodes whose op nodes are ``nodes``.
 
@@ -191,10 +260,11 @@ def group_into_units(
         nodes: the op nodes, parents before children.
         shared_rows: the shared leaves, in the order of the vector of shared values.
         outputs: the nodes a replay returns.
+        input_rows: the input leaves in the order of X's columns (the replay's first rows).
 
     Returns:
         The units in an order that replays forward correctly (by depth; a node whose
-        op's parameter differs per variant keeps a unit of its own), and the rows.
+        op's parameter differs per variant keeps a unit of its own), the rows and the slots.
     """
     depth = _depths(count, nodes)
     weight_index = {row: index for index, row in enumerate(shared_rows)}
@@ -208,26 +278,42 @@ def group_into_units(
             key = (depth[node.row], node.op.evaluate_batch, len(node.parents), param)
         groups.setdefault(key, []).append(node)
     ordered = sorted(groups.items(), key=lambda item: (item[0][0], item[1][0].row))
-    # a shared leaf read only as a weight of matrix units needs no row of the replay
-    read_as_weight = {
-        row
-        for key, members in ordered
-        if key[1] == "matrix"
-        for m in members
-        for row in m.parents[: len(m.parents) // 2].tolist()
-    }
+    row_of = _rows_by_block(count, ordered, weight_index, outputs, input_rows)
+    units: list[Unit] = []
+    slots = 0
+    for key, members in ordered:
+        if key[1] == "matrix":
+            units.append(MatrixUnit(members, key[0], row_of, weight_index, slots))
+            slots += units[-1].slot_leaves.size
+        else:
+            units.append(ElementwiseUnit(members, key[0], row_of))
+    slot_leaves = np.concatenate([u.slot_leaves for u in units if u.kind == "matrix"] or [np.zeros(0, int)])
+    return Plan(units, row_of, int((row_of >= 0).sum()), slot_leaves.astype(int))
+
+
+def _rows_by_block(
+    count: int,
+    ordered: list[tuple[tuple, list[OpNode]]],
+    weight_index: dict[int, int],
+    outputs: Sequence[int],
+    input_rows: Sequence[int],
+) -> np.ndarray:
+    """Each node's row: the inputs (by column), the other leaves read as rows, then every
+    unit's nodes in turn; −1 for a shared leaf that only matrix units read as a weight or bias."""
+    op_rows = [member.row for _, members in ordered for member in members]
     read_as_row = set(outputs)
     for key, members in ordered:
-        for member in members:
-            n = len(member.parents) // 2
-            read_as_row.update(member.parents[n:].tolist() if key[1] == "matrix" else member.parents.tolist())
-    dropped = (read_as_weight - read_as_row) & set(weight_index)
-    keep = np.array([row not in dropped for row in range(count)])
-    row_of = np.where(keep, np.cumsum(keep) - 1, -1)
-    units: list[Unit] = [
-        MatrixUnit(members, key[0], row_of, weight_index)
-        if key[1] == "matrix"
-        else ElementwiseUnit(members, key[0], row_of)
-        for key, members in ordered
-    ]
-    return Plan(units, row_of, int(keep.sum()))
+        if key[1] != "matrix":
+            read_as_row.update(row for member in members for row in member.parents.tolist())
+            continue
+        read_as_row.update(members[0].parents[len(members[0].parents) // 2 : -1].tolist())  # X
+        if not _biases_are_parameters(members, weight_index):
+            read_as_row.update(int(member.parents[-1]) for member in members)
+    inputs = list(input_rows)
+    made = set(op_rows) | set(inputs)
+    shared = [row for row in weight_index if row in read_as_row and row not in made]
+    traced = [row for row in range(count) if row not in made and row not in weight_index]
+    row_of = np.full(count, -1)
+    order = [*inputs, *shared, *traced, *op_rows]
+    row_of[order] = np.arange(len(order))
+    return row_of

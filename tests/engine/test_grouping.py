@@ -60,6 +60,25 @@ def test_an_mlp_becomes_one_matrix_unit_per_layer_and_one_activation_unit_per_la
     assert "unit 2 (depth 2): relu × 16 — L1.N1.h, L1.N2.h … L1.N16.h" in text
 
 
+def test_an_mlp_layer_reads_the_layer_before_as_one_block_of_rows_and_its_weights_as_slots():
+    """Views, not copies: X, A and H of every layer are consecutive rows, W and b consecutive slots."""
+    model = MLP(3, [5, 4, 2], rng=random.Random(0))
+    inputs = [Value(0.0) for _ in range(3)]
+    graph = CompiledGraph([Trace(inputs, [apply(ops.SUM, *model(inputs))])])
+    slots = 0
+    for unit in graph.units:
+        assert isinstance(unit.rows, slice)
+        if unit.kind == "matrix":
+            assert isinstance(unit.inputs, slice)
+            assert (unit.weights, unit.bias_slots) == (
+                slice(slots, slots + unit.weight_leaves.size),
+                slice(slots + unit.weight_leaves.size, slots + unit.slot_leaves.size),
+            )
+            slots += unit.slot_leaves.size
+    plan = graph._layout.plan
+    assert sorted(plan.slot_leaves.tolist()) == list(range(len(model.parameters())))
+
+
 def test_a_hand_built_graph_of_the_same_shape_is_grouped_the_same_way():
     build, parameters = _hand_built_mlp([3, 8, 8, 2], seed=1)
     X = np.random.default_rng(1).normal(size=(7, 3))

@@ -103,9 +103,11 @@ class Optimizer:
     def _state_arrays(self) -> dict[str, np.ndarray]:
         """The state as one array per entry, aligned with ``parameters``."""
         if self._arrays is None:
-            state = self._state
-            self._arrays = {
+            state, count = self._state, len(self.parameters)
+            self._arrays = {  # a fresh optimizer has no state yet: every entry is unset
                 key: np.array([state.get(p, {}).get(key, unset) for p in self.parameters], dtype=float)
+                if state
+                else np.full(count, unset, dtype=float)
                 for key, unset in self.STATE.items()
             }
             self._stepped = np.array([p in state for p in self.parameters], dtype=bool)
@@ -241,8 +243,8 @@ class SGD(Optimizer):
         return velocity
 
     def directions(self, data: np.ndarray, grads: np.ndarray, state: dict[str, np.ndarray]) -> np.ndarray:
-        """``direction`` for all parameters; an unset (NaN) velocity starts as g."""
-        grads = grads + self.weight_decay * data
+        if self.weight_decay:  # (λ = 0 adds 0·p = 0: the data are finite)
+            grads = grads + self.weight_decay * data
         if not self.momentum:
             return grads
         velocity = state["velocity"]
@@ -282,9 +284,17 @@ class Adam(Optimizer):
     def directions(self, data: np.ndarray, grads: np.ndarray, state: dict[str, np.ndarray]) -> np.ndarray:
         """``direction`` for all parameters, each with its own step count t."""
         beta1, beta2 = self.betas
-        grads = grads + self.weight_decay * data
+        if self.weight_decay:  # (λ = 0 adds 0·p = 0: the data are finite)
+            grads = grads + self.weight_decay * data
         t, m, s = state["t"], state["m"], state["s"]
         t += 1
-        m[:] = beta1 * m + (1 - beta1) * grads
-        s[:] = beta2 * s + (1 - beta2) * grads * grads
+        m *= beta1
+        m += (1 - beta1) * grads
+        s *= beta2
+        s += (1 - beta2) * grads * grads
+        if (
+            t.size and t.min() == t.max()
+        ):  # every parameter at the same step, the usual case: one correction for all
+            t = float(t[0])
+            return (m / (1 - beta1**t)) / (np.sqrt(s) / math.sqrt(1 - beta2**t) + self.eps)
         return (m / (1 - beta1**t)) / (np.sqrt(s) / np.sqrt(1 - beta2**t) + self.eps)

@@ -134,3 +134,18 @@ def test_a_vectorised_step_skips_parameters_without_a_grad_as_the_loop_does():
     assert [p.data for p in params] == [p.data for p in copies]
     assert params[1].data == 2.0 and params[1] not in ours.state
     assert ours.state[params[0]] == theirs.state[copies[0]]
+
+
+def test_adam_parameters_at_different_steps_keep_their_own_bias_correction():
+    """A parameter the first backward missed is one step behind: vectorised, as in the loop."""
+    runs = []
+    for vectorised in (False, True):
+        params = [Value(1.0), Value(2.0), Value(3.0)]
+        optimizer = Adam(params, lr=0.1)
+        for grads in ((0.5, None, -1.0), (0.25, 2.0, -0.5), (1.0, -1.0, 0.5)):
+            for p, g in zip(params, grads):
+                p.grad = g
+            optimizer.step_vectorised() if vectorised else optimizer.step()
+        runs.append(([p.data for p in params], [optimizer.state[p]["t"] for p in params]))
+    assert runs[1][1] == runs[0][1] == [3, 2, 3]
+    np.testing.assert_allclose(runs[1][0], runs[0][0], rtol=1e-12, atol=0)

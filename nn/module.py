@@ -74,8 +74,12 @@ class Module:
                     yield _join(module_name, name), value
 
     def parameters(self) -> list[Value]:
-        """All parameters, in the order of ``named_parameters()``."""
-        return [value for _, value in self.named_parameters()]
+        """All parameters, in the order of ``named_parameters()`` (without making their names)."""
+        found: dict[Value, None] = {}
+        for _, module in self.named_modules():
+            for _, value in module.named_own_parameters():
+                found[value] = None
+        return list(found)
 
     def label_parameters(self, prefix: str = "") -> None:
         """Set each parameter's label to its dotted name, and each module's ``label`` to its place."""

@@ -37,8 +37,10 @@ class Tied(Module):
 
 
 def test_named_parameters_from_attributes_are_deduplicated():
-    names = [name for name, _ in Tied().named_parameters()]
+    tied = Tied()
+    names = [name for name, _ in tied.named_parameters()]
     assert names == ["scale", "first.w1", "first.b"]
+    assert tied.parameters() == [value for _, value in tied.named_parameters()]
 
 
 class MicrogradStyle(Module):

@@ -439,6 +439,10 @@ class Replay:
         """The values of the traced graph's output ``index``, one per sample."""
         return self.values[self.graph._layout.output_rows[index]]
 
+    def outputs(self, which: slice = slice(None)) -> np.ndarray:
+        """The values of the outputs ``which`` (all by default), one row each, a column per sample."""
+        return self.values[self.graph._layout.output_rows[which]]
+
     def leaf_gradients(self, seed: float | np.ndarray = 1.0, output: int = 0) -> np.ndarray:
         """Σ_samples ∂(seed · output)/∂leaf for every shared leaf, in the order of ``graph.shared``.
 

@@ -47,10 +47,9 @@ from .steps import BatchResult, Objective
 __all__ = ["CompiledModel", "compiled_step", "compiled_model", "write_back"]
 
 
-def _target_key(target) -> object:
-    """A hashable form of one sample's target (a class, a number, a row of numbers)."""
-    target = np.asarray(target)
-    return target.item() if target.ndim == 0 else tuple(target.reshape(-1).tolist())
+def _target_keys(y: np.ndarray) -> list:
+    """A hashable form of each sample's target (a class, a number, a row of numbers)."""
+    return y.tolist() if y.ndim == 1 else list(map(tuple, y.reshape(len(y), -1).tolist()))
 
 
 def _python_target(target) -> object:
@@ -104,27 +103,23 @@ class CompiledModel:
         if first_time:  # the model's part of every trace, from the first sample
             inputs = [Value(float(v), f"x{column}") for column, v in enumerate(X[0].tolist(), start=1)]
             self._model_trace = inputs, self.model(inputs)
-        rows = y if y.ndim == 1 else y.reshape(len(y), -1)  # a row of targets per sample is one key
-        targets, first_rows, inverse = np.unique(
-            rows, axis=None if y.ndim == 1 else 0, return_index=True, return_inverse=True
-        )
-        variant_of_target = []
-        for target, row in zip(targets, first_rows.tolist()):
-            key = _target_key(target)
-            if key not in self.variant_of:
-                # a new target value joins the replay as one more variant; its loss graph is
-                # not kept. The loss sees the parameters as they are now
-                self.write_back()
-                trace = self._trace(y[row])
-                if self.graph is None:
-                    self.graph = CompiledGraph([trace])
-                else:
-                    self.graph.add(trace)
-                self.variant_of[key] = self.graph.variants - 1
-            variant_of_target.append(self.variant_of[key])
+        keys = _target_keys(y)
+        variant_of = self.variant_of
+        if not variant_of.keys() >= set(keys):
+            for row, key in enumerate(keys):
+                if key not in variant_of:
+                    # a new target value joins the replay as one more variant; its loss graph is
+                    # not kept. The loss sees the parameters as they are now
+                    self.write_back()
+                    trace = self._trace(y[row])
+                    if self.graph is None:
+                        self.graph = CompiledGraph([trace])
+                    else:
+                        self.graph.add(trace)
+                    variant_of[key] = self.graph.variants - 1
         if first_time:
             self._check_mean_of_samples(X, y)
-        return np.array(variant_of_target, dtype=int)[inverse.reshape(-1)]
+        return np.fromiter(map(variant_of.__getitem__, keys), int, len(keys))
 
     def _check_mean_of_samples(self, X: np.ndarray, y: np.ndarray) -> None:
         """The replay averages per-sample losses; make sure that is what the loss does."""
@@ -246,8 +241,8 @@ class CompiledModel:
 
     def outputs(self, replay: Replay) -> np.ndarray:
         """The network's outputs per sample: a vector for one output, else samples × outputs."""
-        rows = [replay.output(index) for index in range(1, len(self.graph.output_rows))]
-        return rows[0].copy() if len(rows) == 1 else np.stack(rows, axis=1)
+        outputs = replay.outputs(slice(1, None))  # output 0 is the loss
+        return outputs[0] if len(outputs) == 1 else outputs.T
 
 
 _COMPILED: weakref.WeakKeyDictionary[Module, dict[Callable, CompiledModel]] = weakref.WeakKeyDictionary()

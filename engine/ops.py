@@ -175,7 +175,7 @@ def _div(a: float, b: float):
 
 def _div_batch(xs: np.ndarray):
     a, b = xs
-    return a / b, np.stack((1.0 / b, -a / (b * b)))
+    return a / b, np.array((1.0 / b, -a / (b * b)))
 
 
 def _pow(a: float, b: float):
@@ -190,7 +190,7 @@ def _pow_batch(xs: np.ndarray):
     if np.any(a <= 0.0):
         raise DomainError("a Value exponent needs a positive base")
     out = a**b
-    return out, np.stack((b * a ** (b - 1.0), out * np.log(a)))
+    return out, np.array((b * a ** (b - 1.0), out * np.log(a)))
 
 
 ADD = register(
@@ -588,10 +588,10 @@ def _sum(*xs: float):
 
 
 def _sum_batch(xs: np.ndarray):
-    total = np.zeros_like(xs[0])
-    for row in xs:  # row by row, the scalar order; numpy's own sum may pair terms differently
+    total = 0.0 + xs[0]  # the scalar sum starts at 0.0 too (so −0.0 becomes 0.0 alike)
+    for row in xs[1:]:  # row by row, the scalar order; numpy's own sum may pair terms differently
         total += row
-    return total, np.ones((len(xs), 1))
+    return total, _ONE if len(xs) == 1 else np.ones((len(xs), 1))
 
 
 @dataclass(frozen=True)

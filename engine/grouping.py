@@ -104,6 +104,7 @@ class ElementwiseUnit:
         self.parents = row_of[np.stack([node.parents for node in nodes], axis=1)]  # operands × G
         self._operands = as_block(self.parents.reshape(-1))
         self.first = nodes[0]  # its param stands for all (the grouping keys on it)
+        self._per_sample = isinstance(self.first.param, np.ndarray)  # a param per variant
         self._push = _ScatterAdd(self.parents.reshape(-1))
 
     def operands(self, member: int, values: np.ndarray, slots: np.ndarray) -> np.ndarray:
@@ -112,18 +113,15 @@ class ElementwiseUnit:
 
     def forward(self, values: np.ndarray, slots: np.ndarray, variants: np.ndarray):
         operands, group = self.parents.shape
-        samples = values.shape[1]
-        xs = values[self._operands].reshape(operands, group * samples)
-        param = self.first.param_for(variants)
+        xs = values[self._operands].reshape(operands, -1)  # (k, G·S)
+        param = self.first.param[variants] if self._per_sample else self.first.param
         out, local = self.op.evaluate_batch(xs) if param is None else self.op.evaluate_batch(xs, param)
-        values[self.rows] = out.reshape(group, samples)
-        local = np.asarray(local)
-        return local.reshape(operands, group, samples) if local.shape[1] > 1 else local[:, :, np.newaxis]
+        values[self.rows] = out.reshape(group, -1)
+        return local.reshape(operands, group, -1) if local.shape[1] > 1 else local[:, :, np.newaxis]
 
     def backward(self, grads: np.ndarray, local: np.ndarray, slot_grads: np.ndarray) -> None:
-        operands, group = self.parents.shape
         pushed = local * grads[self.rows]
-        self._push(grads, pushed.reshape(operands * group, -1))
+        self._push(grads, pushed.reshape(-1, grads.shape[1]))
 
 
 class MatrixUnit:
@@ -136,20 +134,19 @@ class MatrixUnit:
         nodes: Sequence[OpNode],
         depth: int,
         row_of: np.ndarray,
-        weight_index: dict[int, int],
+        weight_of: np.ndarray,
         first_slot: int,
     ) -> None:
         self.nodes, self.depth, self.op = tuple(nodes), depth, LINEAR
         n = len(nodes[0].parents) // 2
         self.rows = as_block(row_of[[node.row for node in nodes]])
         self.inputs = as_block(row_of[nodes[0].parents[n : 2 * n]])
-        self.weight_leaves = np.array(
-            [[weight_index[row] for row in node.parents[:n].tolist()] for node in nodes]
-        )  # G × n, each weight's place in the vector of shared values
+        # G × n: each weight's place in the vector of shared values
+        self.weight_leaves = weight_of[np.stack([node.parents[:n] for node in nodes])]
         self.weights = slice(first_slot, first_slot + self.weight_leaves.size)
         biases = [int(node.parents[-1]) for node in nodes]
-        if _biases_are_parameters(nodes, weight_index):  # b is slots too
-            self.bias_leaves = np.array([weight_index[row] for row in biases])
+        if _biases_are_parameters(nodes, weight_of):  # b is slots too
+            self.bias_leaves = weight_of[biases]
             self.bias_slots: slice | None = slice(self.weights.stop, self.weights.stop + len(biases))
         else:  # a traced number or a computed node: b is rows of the replay
             self.bias_leaves, self.bias_slots = np.zeros(0, int), None
@@ -160,11 +157,6 @@ class MatrixUnit:
     def slot_leaves(self) -> np.ndarray:
         """The shared leaf of each of the unit's slots: W row by row, then b if it is slots."""
         return np.concatenate((self.weight_leaves.reshape(-1), self.bias_leaves))
-
-    @property
-    def bias_rows_read(self) -> list[int]:
-        """The rows of the replay the unit reads its biases from (none when they are slots)."""
-        return [] if self.bias_slots is not None else self.bias_rows.tolist()
 
     def operands(self, member: int, values: np.ndarray, slots: np.ndarray) -> np.ndarray:
         """The operands (w_1..w_n, x_1..x_n, b) of the unit's node ``member`` for every sample."""
@@ -213,22 +205,21 @@ def _depths(count: int, nodes: Sequence[OpNode]) -> list[int]:
     """depth(leaf) = 0, depth(node) = 1 + max over its parents; ``nodes`` in topological order."""
     depth = [0] * count
     for node in nodes:
-        depth[node.row] = 1 + max(depth[p] for p in node.parents.tolist())
+        depth[node.row] = 1 + max(map(depth.__getitem__, node.parents.tolist()))
     return depth
 
 
-def _biases_are_parameters(nodes: Sequence[OpNode], weight_index: dict[int, int]) -> bool:
+def _biases_are_parameters(nodes: Sequence[OpNode], weight_of: np.ndarray) -> bool:
     """Whether every ``linear`` node of a matrix unit adds a shared leaf as its b."""
-    return all(int(node.parents[-1]) in weight_index for node in nodes)
+    return bool((weight_of[[node.parents[-1] for node in nodes]] >= 0).all())
 
 
-def _is_matrix_row(node: OpNode, weight_index: dict[int, int]) -> bool:
+def _is_matrix_row(node: OpNode, weight_of: np.ndarray) -> bool:
     """A linear node whose weights are parameters and whose inputs are distinct rows."""
     if node.op.evaluate_batch is not LINEAR.evaluate_batch or len(node.parents) < 3:
         return False
     n = len(node.parents) // 2
-    inputs = node.parents[n : 2 * n].tolist()
-    return all(row in weight_index for row in node.parents[:n].tolist()) and len(set(inputs)) == n
+    return bool((weight_of[node.parents[:n]] >= 0).all()) and len(set(node.parents[n : 2 * n].tolist())) == n
 
 
 @dataclass(frozen=True)
@@ -267,10 +258,11 @@ def group_into_units(
         op's parameter differs per variant keeps a unit of its own), the rows and the slots.
     """
     depth = _depths(count, nodes)
-    weight_index = {row: index for index, row in enumerate(shared_rows)}
+    weight_of = np.full(count, -1)  # each shared leaf's place in the vector of shared values
+    weight_of[np.asarray(shared_rows, dtype=int)] = np.arange(len(shared_rows))
     groups: dict[tuple, list[OpNode]] = {}
     for node in nodes:
-        if _is_matrix_row(node, weight_index):
+        if _is_matrix_row(node, weight_of):
             n = len(node.parents) // 2
             key = (depth[node.row], "matrix", tuple(node.parents[n : 2 * n].tolist()))
         else:
@@ -278,12 +270,12 @@ def group_into_units(
             key = (depth[node.row], node.op.evaluate_batch, len(node.parents), param)
         groups.setdefault(key, []).append(node)
     ordered = sorted(groups.items(), key=lambda item: (item[0][0], item[1][0].row))
-    row_of = _rows_by_block(count, ordered, weight_index, outputs, input_rows)
+    row_of = _rows_by_block(count, ordered, weight_of, outputs, input_rows)
     units: list[Unit] = []
     slots = 0
     for key, members in ordered:
         if key[1] == "matrix":
-            units.append(MatrixUnit(members, key[0], row_of, weight_index, slots))
+            units.append(MatrixUnit(members, key[0], row_of, weight_of, slots))
             slots += units[-1].slot_leaves.size
         else:
             units.append(ElementwiseUnit(members, key[0], row_of))
@@ -294,26 +286,31 @@ def group_into_units(
 def _rows_by_block(
     count: int,
     ordered: list[tuple[tuple, list[OpNode]]],
-    weight_index: dict[int, int],
+    weight_of: np.ndarray,
     outputs: Sequence[int],
     input_rows: Sequence[int],
 ) -> np.ndarray:
-    """Each node's row: the inputs (by column), the other leaves read as rows, then every
-    unit's nodes in turn; −1 for a shared leaf that only matrix units read as a weight or bias."""
-    op_rows = [member.row for _, members in ordered for member in members]
-    read_as_row = set(outputs)
+    """Each node's row: the inputs (by column), the shared and the traced leaves read as
+    rows, then every unit's nodes in turn; −1 for a shared leaf that only matrix units
+    read, as a weight or a bias."""
+    read = np.zeros(count, dtype=bool)  # the nodes some unit reads as a row
+    read[list(outputs)] = True
     for key, members in ordered:
         if key[1] != "matrix":
-            read_as_row.update(row for member in members for row in member.parents.tolist())
+            read[np.concatenate([member.parents for member in members])] = True
             continue
-        read_as_row.update(members[0].parents[len(members[0].parents) // 2 : -1].tolist())  # X
-        if not _biases_are_parameters(members, weight_index):
-            read_as_row.update(int(member.parents[-1]) for member in members)
-    inputs = list(input_rows)
-    made = set(op_rows) | set(inputs)
-    shared = [row for row in weight_index if row in read_as_row and row not in made]
-    traced = [row for row in range(count) if row not in made and row not in weight_index]
+        read[members[0].parents[len(members[0].parents) // 2 : -1]] = True  # X
+        if not _biases_are_parameters(members, weight_of):
+            read[[member.parents[-1] for member in members]] = True
+    op_rows = np.array([member.row for _, members in ordered for member in members], dtype=int)
+    inputs = np.asarray(input_rows, dtype=int)
+    leaf = np.ones(count, dtype=bool)
+    leaf[op_rows] = leaf[inputs] = False
+    shared = np.flatnonzero(weight_of >= 0)
+    shared = shared[np.argsort(weight_of[shared])]  # in the order of the vector of shared values
+    order = np.concatenate(
+        (inputs, shared[leaf[shared] & read[shared]], np.flatnonzero(leaf & (weight_of < 0)), op_rows)
+    )
     row_of = np.full(count, -1)
-    order = [*inputs, *shared, *traced, *op_rows]
     row_of[order] = np.arange(len(order))
     return row_of

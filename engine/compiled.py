@@ -115,7 +115,7 @@ class CompiledGraph:
         first = traces[0]
         self.nodes = _nodes_in_order(first.outputs)
         """The first variant's nodes, in replay order (row i of a replay is nodes[i])."""
-        self._position = {node: row for row, node in enumerate(self.nodes)}
+        self._position = dict(zip(self.nodes, range(len(self.nodes))))
         self.output_rows = np.array([self._position[node] for node in first.outputs])
         self.input_count = len(first.inputs)
         self._sort_leaves({node: column for column, node in enumerate(first.inputs)})
@@ -204,10 +204,11 @@ class CompiledGraph:
                 raise differ(row, f"{mine.op or 'leaf'} instead of {theirs.op or 'leaf'}")
             own[row], row_of_own[mine] = mine, row
             walk.extend((parent, self._position[p], row) for parent, p in zip(mine.parents, theirs.parents))
-        rows = np.fromiter(own, int, len(own))
+        is_own = np.zeros(len(self.nodes), dtype=bool)
+        is_own[list(own)] = True
         consumers, operands = self._edges
-        readers = consumers[np.isin(operands, rows)]
-        kept_reader = readers[~np.isin(readers, rows)]  # variant 0's node reading a row of this trace's own
+        readers = consumers[is_own[operands]]
+        kept_reader = readers[~is_own[readers]]  # variant 0's node reading a row of this trace's own
         if len(kept_reader) or kept.intersection(own):
             raise differ(
                 int(kept_reader[0]) if len(kept_reader) else -1, "its operands come from other nodes"
@@ -277,7 +278,7 @@ class CompiledGraph:
             raise ValueError(
                 f"CompiledGraph: op {node.op!r} has no batch version in the op table ({_describe(node, row)})"
             )
-        parents = np.array([self._position[p] for p in node.parents], dtype=int)
+        parents = np.fromiter(map(self._position.__getitem__, node.parents), int, len(node.parents))
         return OpNode(row, node.operation, parents, node.operation.param, ())
 
     # ------------------------------------------------------------------ grouping

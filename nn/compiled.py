@@ -25,8 +25,8 @@ and the grads in arrays, the next step starts from them, and ``write_back(model)
 puts them on the Values, which ``fit`` does before every callback and when it ends. A
 step called with the default ``write_back=True`` leaves the Values current.
 
-The batch loss must be the mean of its samples' losses (every loss in ``pathgrad.nn.losses``
-is); this is checked on the first samples when a model is first traced.
+The batch loss must be the mean of its samples' losses (every loss in ``nn.losses``
+is); this is checked on the first two samples when a model is first traced.
 """
 
 from __future__ import annotations
@@ -122,9 +122,10 @@ class CompiledModel:
         return np.fromiter(map(variant_of.__getitem__, keys), int, len(keys))
 
     def _check_mean_of_samples(self, X: np.ndarray, y: np.ndarray) -> None:
-        """The replay averages per-sample losses; make sure that is what the loss does."""
-        rows = slice(0, min(3, len(X)))
-        outputs = [self._model_trace[1], *(self.model(x) for x in X[1:3])]  # the trace is of X[0]
+        """The replay averages per-sample losses; make sure that is what the loss does, on
+        the first two samples (two tell a mean from a sum, or from a loss that mixes them)."""
+        rows = slice(0, min(2, len(X)))
+        outputs = [self._model_trace[1], *(self.model(x) for x in X[1:2])]  # the trace is of X[0]
         scalar = self.loss(outputs, y[rows]).data
         compiled = float(np.mean(self.forward(X[rows], y[rows]).output(0)))
         if not math.isclose(scalar, compiled, rel_tol=1e-9, abs_tol=1e-12):
@@ -232,10 +233,12 @@ class CompiledModel:
         """Each parameter's place among the graph's shared leaves (−1: not in the graph), the
         parameters outside the graph, and the shared leaves that are not parameters."""
         if self._places_for != self.graph.variants:  # a new variant may have turned a leaf into a number
-            where = {id(leaf): index for index, leaf in enumerate(self.graph.shared)}
-            position = np.array([where.get(id(p), -1) for p in self.parameters], dtype=int)
-            others = np.setdiff1d(np.arange(len(self.graph.shared)), position[position >= 0])
-            self._place = position, np.flatnonzero(position < 0), others
+            shared = self.graph.shared
+            where = dict(zip(map(id, shared), range(len(shared))))
+            position = np.fromiter((where.get(id(p), -1) for p in self.parameters), int, len(self.parameters))
+            is_parameter = np.zeros(len(shared), dtype=bool)
+            is_parameter[position[position >= 0]] = True
+            self._place = position, np.flatnonzero(position < 0), np.flatnonzero(~is_parameter)
             self._places_for = self.graph.variants
         return self._place
 

@@ -286,4 +286,4 @@ def compiled_step(
     replay = compiled.forward(X, y)
     penalty, data, grads = compiled.backward(replay, objective.l2, optimizer, write_back)
     compiled.update(optimizer, data, grads, write_back)
-    return BatchResult(float(np.mean(replay.output(0))) + penalty, compiled.outputs(replay))
+    return BatchResult(float(replay.output(0).mean()) + penalty, compiled.outputs(replay))

@@ -20,20 +20,20 @@ Accuracy = Callable[[np.ndarray, np.ndarray], float]
 def sign_accuracy(scores: np.ndarray, targets: np.ndarray) -> float:
     """Fraction of samples with sign(s) = y, for targets ±1 (the hinge and perceptron losses)."""
     scores, targets = np.asarray(scores, float).reshape(-1), np.asarray(targets, float).reshape(-1)
-    return float(np.mean((scores > 0) == (targets > 0)))
+    return float(((scores > 0) == (targets > 0)).mean())
 
 
 def threshold_accuracy(scores: np.ndarray, targets: np.ndarray) -> float:
     """Fraction with [s > 0] = t, for targets 0/1 and scores that are logits (σ(s) > ½)."""
     scores, targets = np.asarray(scores, float).reshape(-1), np.asarray(targets, float).reshape(-1)
-    return float(np.mean((scores > 0) == (targets > 0.5)))
+    return float(((scores > 0) == (targets > 0.5)).mean())
 
 
 def argmax_accuracy(logits: np.ndarray, targets: np.ndarray) -> float:
     """Fraction with argmax_i v_i = the target class (targets: class indices or one-hot rows)."""
     logits, targets = np.asarray(logits, float), np.asarray(targets)
     classes = np.argmax(targets, axis=1) if targets.ndim == 2 else targets.reshape(-1)
-    return float(np.mean(np.argmax(logits, axis=1) == classes))
+    return float((np.argmax(logits, axis=1) == classes).mean())
 
 
 _DEFAULTS: dict[Callable, Accuracy] = {

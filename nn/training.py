@@ -180,17 +180,19 @@ def fit(
     with collector_paused_during_steps() as collect_between_steps:
         try:
             for epoch in range(epochs):
-                order = rng.permutation(len(X)) if shuffle and size < len(X) else np.arange(len(X))
+                # in order, a batch is a slice of the data (a view); shuffled, a copy of its rows
+                order = rng.permutation(len(X)) if shuffle and size < len(X) else None
                 losses, correct = [], []
                 for start in range(0, len(X), size):
-                    rows = order[start : start + size]
+                    rows = slice(start, start + size) if order is None else order[start : start + size]
+                    X_batch, y_batch = X[rows], y[rows]
                     lr = optimizer.current_lr
-                    result = step(model, objective, X[rows], y[rows], optimizer, write_back=False)
-                    hit = measure(result.outputs, y[rows]) if measure else None
-                    record = StepRecord(epoch, len(history.steps), result.loss, hit, lr, len(rows))
+                    result = step(model, objective, X_batch, y_batch, optimizer, write_back=False)
+                    hit = measure(result.outputs, y_batch) if measure else None
+                    record = StepRecord(epoch, len(history.steps), result.loss, hit, lr, len(y_batch))
                     history.steps.append(record)
-                    losses.append(result.loss * len(rows))
-                    correct.append((hit or 0.0) * len(rows))
+                    losses.append(result.loss * len(y_batch))
+                    correct.append((hit or 0.0) * len(y_batch))
                     if callback is not None:
                         write_back(model)
                         callback(record)

@@ -149,7 +149,7 @@ class CompiledGraph:
             else step
             for step in self.steps
         ]
-        self._unshare([row for row in self.shared_rows.tolist() if row in own])
+        self._unshare([row for row in own if self._is_shared[row]])
         column = [[own.get(row, self.nodes[row]).data] for row in self.traced_rows.tolist()]
         self.traced_values = np.hstack((self.traced_values, np.array(column, dtype=float).reshape(-1, 1)))
         self.steps = steps
@@ -231,6 +231,7 @@ class CompiledGraph:
         ]
         self.shared = [leaf for _, leaf in kept]
         self.shared_rows = np.array([row for row, _ in kept], int)
+        self._is_shared[rows] = False
         self.traced_rows = np.concatenate((self.traced_rows, np.array(rows, int)))
         self.traced_values = np.vstack((self.traced_values, np.array(values, dtype=float)))
 
@@ -269,6 +270,8 @@ class CompiledGraph:
                 traced_rows.append(row)
         self.input_rows, self.input_columns = np.array(input_rows, int), np.array(input_columns, int)
         self.shared_rows, self.traced_rows = np.array(shared_rows, int), np.array(traced_rows, int)
+        self._is_shared = np.zeros(len(self.nodes), dtype=bool)  # row → is it a shared leaf
+        self._is_shared[self.shared_rows] = True
         self.traced_values = np.array([[self.nodes[row].data] for row in traced_rows], dtype=float).reshape(
             len(traced_rows), 1
         )

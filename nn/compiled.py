@@ -34,6 +34,7 @@ from __future__ import annotations
 import math
 import weakref
 from collections.abc import Callable
+from itertools import repeat
 
 import numpy as np
 
@@ -234,8 +235,8 @@ class CompiledModel:
         parameters outside the graph, and the shared leaves that are not parameters."""
         if self._places_for != self.graph.variants:  # a new variant may have turned a leaf into a number
             shared = self.graph.shared
-            where = dict(zip(map(id, shared), range(len(shared))))
-            position = np.fromiter((where.get(id(p), -1) for p in self.parameters), int, len(self.parameters))
+            where = dict(zip(shared, range(len(shared))))
+            position = np.fromiter(map(where.get, self.parameters, repeat(-1)), int, len(self.parameters))
             is_parameter = np.zeros(len(shared), dtype=bool)
             is_parameter[position[position >= 0]] = True
             self._place = position, np.flatnonzero(position < 0), np.flatnonzero(~is_parameter)

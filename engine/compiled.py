@@ -373,8 +373,9 @@ class CompiledGraph:
         weights = np.fromiter(map(_DATA, self.shared), float, len(self.shared)) if shared is None else shared
         if not np.isfinite(weights).all():
             self._refuse_non_finite(weights)
-        values[layout.shared_rows] = weights[layout.shared_read, np.newaxis]
-        values[layout.traced_rows] = layout.traced_values[:, variants]
+        if len(layout.shared_read):  # shared leaves that units read as rows, not as slots
+            values[layout.shared_rows] = weights[layout.shared_read, np.newaxis]
+        values[layout.traced_rows] = np.take(layout.traced_values, variants, axis=1)
         slots = weights[layout.plan.slot_leaves]
         saved = []
         with np.errstate(**_RAISE_ON_BAD_NUMBERS):
@@ -469,7 +470,8 @@ class Replay:
                 ) from None
         # a leaf in several slots (tied weights) gets their sum; float even when there are no slots
         leaf_grads = np.bincount(slots, weights=slot_grads, minlength=len(graph.shared)).astype(float)
-        leaf_grads[layout.shared_read] += grads[layout.shared_rows].sum(axis=1)
+        if len(layout.shared_read):
+            leaf_grads[layout.shared_read] += grads[layout.shared_rows].sum(axis=1)
         return leaf_grads
 
     def backward(self, seed: float | np.ndarray = 1.0, output: int = 0) -> None:

@@ -38,7 +38,7 @@ from itertools import repeat
 
 import numpy as np
 
-from pathgrad.engine import Value
+from pathgrad.engine import DomainError, Value
 from pathgrad.engine.compiled import CompiledGraph, Replay, Trace
 
 from .module import Module
@@ -139,13 +139,17 @@ class CompiledModel:
     def forward(self, X: np.ndarray, y: np.ndarray) -> Replay:
         """The replay of the traced graph over the batch (X, y), with the parameters' current data."""
         variants = self.variants(X, y)
-        return self.graph.forward(X, variants, self._shared_data())
+        try:
+            return self.graph.forward(X, variants, self._shared_data())
+        except DomainError:
+            if self._pending is None:
+                raise
+            self.write_back()  # the error names a parameter from its Value: replay from the Values
+            return self.graph.forward(X, variants)
 
     def _shared_data(self) -> np.ndarray | None:
         """The graph's shared leaves' data, the parameters' from the arrays of the last step;
         ``None`` (read the Values) when no step kept arrays."""
-        if self._pending is not None and not np.isfinite(self._pending[0]).all():
-            self.write_back()  # the replay names a non-finite parameter from its Value
         if self._pending is None:
             return None
         position, _, others = self._places()

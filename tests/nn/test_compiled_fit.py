@@ -329,3 +329,29 @@ def test_the_model_is_traced_once_whatever_the_number_of_target_values():
         progress=False,
     )
     assert model.calls == 1 + 1  # the trace, and one more sample to check that the loss is their mean
+
+
+def test_a_step_that_makes_the_weights_infinite_stops_the_next_one_with_the_scalar_message():
+    """The compiled step keeps the new weights in arrays; the error still names the parameter."""
+
+    def rate(step: int) -> float:
+        return 0.1 if step == 0 else 1.7e308  # with a large L2 gradient the second update overflows
+
+    X, y = _moons()
+    messages = []
+    for engine in ("scalar", "compiled"):
+        model = _model(2, [4, 1], {})
+        with pytest.raises(DomainError) as raised, np.errstate(over="ignore"):
+            fit(
+                model,
+                X,
+                y,
+                "hinge",
+                SGD(model.parameters(), lr=rate),
+                epochs=4,
+                l2=10.0,
+                engine=engine,
+                progress=False,
+            )
+        messages.append(str(raised.value))
+    assert messages[0].startswith("linear: operand 'L1.N1.w1' is ") and messages[1] == messages[0]

@@ -301,6 +301,7 @@ class CompiledGraph:
                 self.shared_rows.tolist(),
                 self.output_rows.tolist(),
                 self.input_rows[by_column].tolist(),
+                self.traced_rows[(self.traced_values == 1.0).all(axis=1)].tolist(),
             )
             row_of = plan.row_of
             read = np.flatnonzero(row_of[self.shared_rows] >= 0)
@@ -320,6 +321,7 @@ class CompiledGraph:
     def describe(self) -> str:
         """One line per vector unit: its depth, its kind and shape, the scalar nodes it replays."""
         lines = []
+        replayed = {id(unit) for unit in self._layout.plan.replayed}
         for number, unit in enumerate(self.units, start=1):
             names = [_name(self.nodes[node.row], node.row) for node in unit.nodes]
             shown = ", ".join(names) if len(names) <= 4 else f"{names[0]}, {names[1]} … {names[-1]}"
@@ -328,7 +330,8 @@ class CompiledGraph:
                 what = f"matrix {rows}×{columns}: A = W X + b over {columns} inputs"
             else:
                 what = f"{unit.op.name} × {len(names)}"
-            lines.append(f"unit {number} (depth {unit.depth}): {what} — {shown}")
+            passes = "" if id(unit) in replayed else " (each node passes its operand on: nothing to replay)"
+            lines.append(f"unit {number} (depth {unit.depth}): {what} — {shown}{passes}")
         return "\n".join(lines)
 
     # ------------------------------------------------------------------ replay
@@ -379,7 +382,7 @@ class CompiledGraph:
         slots = weights[layout.plan.slot_leaves]
         saved = []
         with np.errstate(**_RAISE_ON_BAD_NUMBERS):
-            for unit in layout.plan.units:
+            for unit in layout.plan.replayed:
                 try:
                     saved.append(unit.forward(values, slots, variants))
                 except (ArithmeticError, ValueError) as error:
@@ -462,7 +465,7 @@ class Replay:
         slot_grads = np.zeros(len(slots))
         with np.errstate(**_RAISE_ON_BAD_NUMBERS):
             try:
-                for unit, saved in zip(reversed(layout.plan.units), reversed(self.saved)):
+                for unit, saved in zip(reversed(layout.plan.replayed), reversed(self.saved)):
                     unit.backward(grads, saved, slot_grads)
             except FloatingPointError as error:
                 raise DomainError(

@@ -36,6 +36,15 @@ copy — and writes its own block. The weights of the matrix units live apart, i
 vector of *slots*: each unit's W (row by row), then its b when its biases are
 parameters, so that W is a view of the slots and ∂L/∂W goes straight into them; a leaf
 used in several slots (tied weights) receives the sum of their gradients.
+
+A unit whose nodes pass an operand on unchanged,
+
+    identity(a) = a,    Σ(a) = a (one term),    a / 1 = a,    a · 1 = 1 · a = a
+    (1 a traced number that is 1 in every variant, as the mean of a one-sample loss divides by),
+
+has nothing to replay: each node shares its operand's row, so its value is there and
+the Δ its readers push lands on the operand at once (∂node/∂a = 1). Such a unit stays
+in ``units`` (the figure and ``describe()`` show it) but not in ``replayed``.
 """
 
 from __future__ import annotations
@@ -45,7 +54,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .ops import LINEAR, Op
+from .ops import DIV, IDENTITY, LINEAR, MUL, SUM, Op
 
 __all__ = ["OpNode", "ElementwiseUnit", "MatrixUnit", "Unit", "Plan", "group_into_units", "as_block"]
 
@@ -141,6 +150,7 @@ class MatrixUnit:
         n = len(nodes[0].parents) // 2
         self.rows = as_block(row_of[[node.row for node in nodes]])
         self.inputs = as_block(row_of[nodes[0].parents[n : 2 * n]])
+        self._push_inputs = _ScatterAdd(row_of[nodes[0].parents[n : 2 * n]])  # two may share a row
         # G × n: each weight's place in the vector of shared values
         self.weight_leaves = weight_of[np.stack([node.parents[:n] for node in nodes])]
         self.weights = slice(first_slot, first_slot + self.weight_leaves.size)
@@ -190,7 +200,7 @@ class MatrixUnit:
     def backward(self, grads: np.ndarray, saved, slot_grads: np.ndarray) -> None:
         W, X = saved
         delta = grads[self.rows]
-        grads[self.inputs] += W.T @ delta
+        self._push_inputs(grads, W.T @ delta)
         slot_grads[self.weights] = (delta @ X.T).reshape(-1)
         if self.bias_slots is not None:
             slot_grads[self.bias_slots] = delta.sum(axis=1)
@@ -228,10 +238,12 @@ class Plan:
     which shared leaf each slot of the matrix units' weights holds.
 
     ``row_of[node]`` is the node's row in the value and gradient matrices, or −1 for a
-    shared leaf that only matrix units read (it lives in the slots).
+    shared leaf that only matrix units read (it lives in the slots); a node that passes
+    its operand on has the operand's row.
     """
 
     units: list[Unit]
+    replayed: list[Unit]  # the units that compute: all but those passing their operands on
     row_of: np.ndarray
     rows: int
     slot_leaves: np.ndarray
@@ -243,6 +255,7 @@ def group_into_units(
     shared_rows: Sequence[int],
     outputs: Sequence[int],
     input_rows: Sequence[int] = (),
+    ones: Sequence[int] = (),
 ) -> Plan:
     """The vector units of a graph of ``count`` nodes whose op nodes are ``nodes``.
 
@@ -252,6 +265,7 @@ def group_into_units(
         shared_rows: the shared leaves, in the order of the vector of shared values.
         outputs: the nodes a replay returns.
         input_rows: the input leaves in the order of X's columns (the replay's first rows).
+        ones: the traced numbers that are 1 in every variant.
 
     Returns:
         The units in an order that replays forward correctly (by depth; a node whose
@@ -270,7 +284,14 @@ def group_into_units(
             key = (depth[node.row], node.op.evaluate_batch, len(node.parents), param)
         groups.setdefault(key, []).append(node)
     ordered = sorted(groups.items(), key=lambda item: (item[0][0], item[1][0].row))
-    row_of = _rows_by_block(count, ordered, weight_of, outputs, input_rows)
+    one_rows = frozenset(ones)
+    passing_on = [  # each unit's operand per node when all of its nodes pass one on, else None
+        None
+        if key[1] == "matrix" or None in (passed := [_passed_on(m, one_rows) for m in members])
+        else passed
+        for key, members in ordered
+    ]
+    row_of = _rows_by_block(count, ordered, weight_of, outputs, input_rows, passing_on)
     units: list[Unit] = []
     slots = 0
     for key, members in ordered:
@@ -280,7 +301,20 @@ def group_into_units(
         else:
             units.append(ElementwiseUnit(members, key[0], row_of))
     slot_leaves = np.concatenate([u.slot_leaves for u in units if u.kind == "matrix"] or [np.zeros(0, int)])
-    return Plan(units, row_of, int((row_of >= 0).sum()), slot_leaves.astype(int))
+    replayed = [unit for unit, passed in zip(units, passing_on) if passed is None]
+    return Plan(units, replayed, row_of, int(row_of.max(initial=-1)) + 1, slot_leaves.astype(int))
+
+
+def _passed_on(node: OpNode, ones: frozenset[int]) -> int | None:
+    """The operand a node passes on unchanged, value and Δ alike, or None (see the module docstring)."""
+    op, parents = node.op.evaluate_batch, node.parents.tolist()
+    if op is IDENTITY.evaluate_batch or (op is SUM.evaluate_batch and len(parents) == 1):
+        return parents[0]
+    if op is DIV.evaluate_batch and parents[1] in ones:
+        return parents[0]
+    if op is MUL.evaluate_batch and (parents[0] in ones or parents[1] in ones):
+        return parents[0] if parents[1] in ones else parents[1]
+    return None
 
 
 def _rows_by_block(
@@ -289,10 +323,11 @@ def _rows_by_block(
     weight_of: np.ndarray,
     outputs: Sequence[int],
     input_rows: Sequence[int],
+    passing_on: list[list[int] | None],
 ) -> np.ndarray:
     """Each node's row: the inputs (by column), the shared and the traced leaves read as
-    rows, then every unit's nodes in turn; −1 for a shared leaf that only matrix units
-    read, as a weight or a bias."""
+    rows, then every unit's nodes in turn, those passing an operand on at its row; −1 for
+    a shared leaf that only matrix units read, as a weight or a bias."""
     read = np.zeros(count, dtype=bool)  # the nodes some unit reads as a row
     read[list(outputs)] = True
     for key, members in ordered:
@@ -306,11 +341,15 @@ def _rows_by_block(
     inputs = np.asarray(input_rows, dtype=int)
     leaf = np.ones(count, dtype=bool)
     leaf[op_rows] = leaf[inputs] = False
+    own_rows = [m.row for (_, members), passed in zip(ordered, passing_on) if passed is None for m in members]
     shared = np.flatnonzero(weight_of >= 0)
     shared = shared[np.argsort(weight_of[shared])]  # in the order of the vector of shared values
     order = np.concatenate(
-        (inputs, shared[leaf[shared] & read[shared]], np.flatnonzero(leaf & (weight_of < 0)), op_rows)
-    )
+        (inputs, shared[leaf[shared] & read[shared]], np.flatnonzero(leaf & (weight_of < 0)), own_rows)
+    ).astype(int)
     row_of = np.full(count, -1)
     row_of[order] = np.arange(len(order))
+    for (_, members), passed in zip(ordered, passing_on):  # in depth order: an operand's row is known
+        if passed is not None:
+            row_of[[m.row for m in members]] = row_of[passed]
     return row_of

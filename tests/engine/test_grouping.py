@@ -228,3 +228,32 @@ def test_an_overflow_in_a_matrix_unit_names_the_sample_and_the_node():
     assert _kinds(graph)[0] == (1, "matrix", (2, 2))
     with pytest.raises(DomainError, match=r"linear: .*not finite \[sample 1, node \d+ \(linear\)"):
         graph.forward(np.array([[1e-300, 0.0], [1e200, 1e200]]))
+
+
+def test_nodes_that_pass_an_operand_on_share_its_row_and_are_not_replayed():
+    """identity(a), Σ(a) and a / 1 (the mean of a one-sample loss) cost nothing: Δ lands on a."""
+    model = MLP(2, [3, 1], rng=random.Random(3))
+
+    def build(x):
+        score = model(x)  # its last node is identity(a)
+        return apply(ops.SUM, (1 - score * 2.0).relu()) / 1
+
+    X = np.random.default_rng(6).normal(size=(7, 2))
+    graph = replay_against_scalar(build, X, model.parameters())
+    plan = graph._layout.plan
+    passing = [unit.op.name for unit in plan.units if unit not in plan.replayed]
+    assert passing == ["identity", "sum", "div"]
+    assert [unit.op.name for unit in plan.replayed][-3:] == ["mul", "sub", "relu"]
+
+
+def test_two_nodes_passing_on_one_operand_feed_a_matrix_unit_twice():
+    w = [Value(v, f"w{i}") for i, v in enumerate((0.3, -0.7, 0.2, 0.5))]
+
+    def build(x):
+        h = (w[3] * x[0]).tanh()
+        a, b = h.identity(), h.identity()  # one row for both: Δ(h) gets both pushes
+        return apply(ops.LINEAR, w[0], w[1], a, b, w[2]) * x[0]
+
+    X = np.random.default_rng(7).normal(size=(5, 1))
+    graph = replay_against_scalar(build, X, w)
+    assert (4, "matrix", (1, 2)) in _kinds(graph)

@@ -27,7 +27,7 @@ from .ops import DomainError, Op
 Number = int | float
 Operand = Union["Value", Number]  # noqa: UP007 (a forward reference)
 
-__all__ = ["Value", "Constant", "apply", "check_operands"]
+__all__ = ["Value", "Constant", "apply", "check_operands", "set_data_and_grads"]
 
 
 def _check_number(data: object, where: str) -> float:
@@ -462,6 +462,13 @@ def _table_op(symbol: str, arity: int) -> Op | None:
     else:
         op = ops.OPS.get(_MICROGRAD_SYMBOLS.get(symbol, symbol))
     return op if op is not None and op.arity in (None, arity) else None
+
+
+def set_data_and_grads(values: Iterable[Value], data: Iterable[float], grads: Iterable[float]) -> None:
+    """``v.data, v.grad = d, g`` for many Values at once, the numbers being floats: the
+    compiled mode's write-back of a step's arrays, without a property call per grad."""
+    for value, number, grad in zip(values, data, grads):
+        value.data, value._grad, value._grad_computed = number, grad, True
 
 
 def _name(node: Value) -> str:

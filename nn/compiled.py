@@ -40,6 +40,7 @@ import numpy as np
 
 from pathgrad.engine import DomainError, Value
 from pathgrad.engine.compiled import CompiledGraph, Replay, Trace
+from pathgrad.engine.value import set_data_and_grads
 
 from .module import Module
 from .optim import Optimizer
@@ -86,9 +87,7 @@ class CompiledModel:
             return
         data, grads = self._pending
         self._pending = None
-        for p, value, grad in zip(self.parameters, data.tolist(), grads.tolist()):
-            p.data = value
-            p.grad = grad
+        set_data_and_grads(self.parameters, data.tolist(), grads.tolist())
 
     def _trace(self, target) -> Trace:
         """The graph of one sample with ``target``: the model's traced once (it never sees

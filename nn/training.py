@@ -94,9 +94,8 @@ def _as_data(X, y) -> tuple[np.ndarray, np.ndarray]:
         raise ValueError(f"fit: X must be a table of shape (samples, inputs), got shape {X.shape}")
     if len(X) != len(y) or len(X) == 0:
         raise ValueError(f"fit: X has {len(X)} rows but y has {len(y)} targets (need the same, at least one)")
-    bad = np.argwhere(~np.isfinite(X))
-    if len(bad):
-        row, column = bad[0]
+    if not np.isfinite(X).all():
+        row, column = np.argwhere(~np.isfinite(X))[0]
         raise ValueError(
             f"fit: X row {row}, column {column} is {float(X[row, column])!r}; inputs must be finite"
         )

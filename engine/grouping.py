@@ -69,10 +69,6 @@ class OpNode:
     param: object  # op.param, or an array of one param per variant
     ops_by_variant: tuple[Op, ...]  # one op per variant where the params differ, else empty
 
-    def param_for(self, variants: np.ndarray) -> object:
-        """The op's parameter for each sample (one number when no variant changes it)."""
-        return self.param[variants] if isinstance(self.param, np.ndarray) else self.param
-
 
 def as_block(rows: np.ndarray) -> slice | np.ndarray:
     """``rows`` as a slice when they are consecutive and ascending (indexing with it is a

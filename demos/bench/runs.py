@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from demos.bench.measure import Failure
@@ -11,7 +11,7 @@ from demos.bench.sizes import SIZES, Sizes
 from demos.bench.tasks import Result
 from demos.bench.worker import isolated
 
-__all__ = ["Sizes", "SIZES", "Row", "measure_all"]
+__all__ = ["Sizes", "SIZES", "Row", "PARTS", "measure_all"]
 
 Log = Callable[[str], None]
 STEPS = 100
@@ -58,23 +58,49 @@ class _Bench:
     def per_engine(self, task: str) -> dict[str, Result]:
         return {name: self.run(task, name) for name in ENGINE_NAMES}
 
+    def _compiled_moons(self) -> tuple[float | Failure, Row, list[Row]]:
+        """The compiled 100-step moons run, the numpy row beside it and the compiled step's phases."""
+        compiled = self.run("compiled-training", "pathgrad")
+        split = self.run("compiled-split", "moons")
+        matrix = self.run("numpy-training", "numpy")
+        compiled_run, matrix_run = _value(compiled, "run"), _value(matrix, "run")
+        numbers = isinstance(compiled_run, float) and isinstance(matrix_run, float)
+        ratio = f"compiled ÷ numpy = {compiled_run / matrix_run:.1f}×; " if numbers else ""
+        losses = f"last loss compiled {compiled.get('last loss')!r}, numpy {matrix.get('last loss')!r}"
+        numpy_row = Row(
+            "  numpy matrices, backward by hand (the practical limit)",
+            "info",
+            {"pathgrad": matrix_run},
+            note=ratio + losses,
+        )
+        return compiled_run, numpy_row, self._split_rows("  compiled step (100 points, after tracing)", split)
+
+    def compiled(self) -> list[Row]:
+        """The compiled mode beside numpy only: the 100-step moons run and the digits epoch."""
+        compiled_run, numpy_row, split_rows = self._compiled_moons()
+        return [
+            Row(
+                "100-step moons training, pathgrad compiled (fit engine='compiled')",
+                "time",
+                {"pathgrad": compiled_run},
+                "within 3× of numpy",
+            ),
+            numpy_row,
+            *split_rows,
+            *self.digits(),
+        ]
+
     def moons(self, full_micrograd: bool) -> list[Row]:
         steps = {
             variant: _value(self.run("moons-step", variant), "step")
             for variant in (*ENGINE_NAMES, "pathgrad expanded")
         }
-        compiled = self.run("compiled-training", "pathgrad")
+        compiled_run, numpy_row, split_rows = self._compiled_moons()
         fit_steps = {variant: self.run("fit-step", variant) for variant in ("pathgrad", "pathgrad expanded")}
-        split = self.run("compiled-split", "moons")
-        matrix = self.run("numpy-training", "numpy")
         if full_micrograd:
             micrograd_run, how = _value(self.run("micrograd-training", "micrograd"), "run"), "measured"
         else:
             micrograd_run, how = _times(steps["micrograd"], STEPS), "100 × its median step"
-        compiled_run, matrix_run = _value(compiled, "run"), _value(matrix, "run")
-        numbers = isinstance(compiled_run, float) and isinstance(matrix_run, float)
-        ratio = f"compiled ÷ numpy = {compiled_run / matrix_run:.1f}×; " if numbers else ""
-        losses = f"last loss compiled {compiled.get('last loss')!r}, numpy {matrix.get('last loss')!r}"
         return [
             Row(
                 f"moons training step (MLP 2-16-16-1, {self.sizes.moons_samples} points)",
@@ -104,14 +130,9 @@ class _Bench:
                 "time",
                 {"pathgrad": _times(steps["pathgrad"], STEPS), "micrograd": micrograd_run},
             ),
-            Row(
-                "  numpy matrices, backward by hand (the practical limit)",
-                "info",
-                {"pathgrad": matrix_run},
-                note=ratio + losses,
-            ),
+            numpy_row,
             *self._fit_step_rows(fit_steps, steps["micrograd"]),
-            *self._split_rows("  compiled step (100 points, after tracing)", split),
+            *split_rows,
         ]
 
     def _fit_step_rows(self, results: dict[str, Result], micrograd_step) -> list[Row]:
@@ -165,7 +186,7 @@ class _Bench:
                 {"pathgrad": epochs["compiled"], "torch": epochs["torch"]},
                 "within 3× of numpy",
                 "torch: nn.Sequential in float64, CrossEntropyLoss and Adam on the same batches; "
-                "compiled includes tracing one sample graph per digit",
+                "compiled includes the tracing (the model once, its loss once per digit)",
             ),
             Row(
                 "  same, a second epoch of the compiled model (its sample graphs traced already)",
@@ -266,19 +287,40 @@ class _Bench:
         ]
 
 
-def measure_all(sizes: Sizes, *, full_micrograd: bool = False, log: Log = print) -> list[Row]:
-    """Every row of the table, measured in turn (progress goes to ``log``)."""
+PARTS = {
+    "moons": "moons training",
+    "digits": "digits epoch",
+    "dag": "random DAG",
+    "memory": "memory",
+    "diamonds": "stacked diamonds",
+    "chain": "deep chain",
+    "pictures": "diagrams and step pages",
+    "compiled": "the compiled mode beside numpy: the 100-step moons run and the digits epoch",
+}
+"""The parts of the table by the name ``--only`` takes; all but ``compiled`` (a subset of
+moons and digits) make the whole table."""
+
+
+def measure_all(
+    sizes: Sizes, *, full_micrograd: bool = False, log: Log = print, only: Sequence[str] = ()
+) -> list[Row]:
+    """The rows of the table, measured in turn (progress goes to ``log``): every part, or the parts ``only`` names."""
     bench = _Bench(sizes, log)
+    measure = {
+        "moons": lambda: bench.moons(full_micrograd),
+        "digits": bench.digits,
+        "dag": bench.dag,
+        "memory": bench.memory,
+        "diamonds": bench.diamonds,
+        "chain": bench.chain,
+        "pictures": bench.pictures,
+        "compiled": bench.compiled,
+    }
+    unknown = [name for name in only if name not in PARTS]
+    if unknown:
+        raise ValueError(f"unknown part {unknown[0]!r}; parts: {', '.join(PARTS)}")
     rows = []
-    for title, part in (
-        ("moons training", lambda: bench.moons(full_micrograd)),
-        ("digits epoch", bench.digits),
-        ("random DAG", bench.dag),
-        ("memory", bench.memory),
-        ("stacked diamonds", bench.diamonds),
-        ("deep chain", bench.chain),
-        ("diagrams and step pages", bench.pictures),
-    ):
-        log(f"{title} ...")
-        rows += part()
+    for name in only or [name for name in PARTS if name != "compiled"]:
+        log(f"{PARTS[name]} ...")
+        rows += measure[name]()
     return rows

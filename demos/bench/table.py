@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from demos.bench.measure import Failure, seconds
 from demos.bench.runs import Row
 from demos.bench.sizes import Sizes
@@ -32,10 +34,11 @@ def _ratio(row: Row) -> str:
     return f"{ours / theirs:.2f}×"
 
 
-def render(rows: list[Row], sizes: Sizes, machine: str, elapsed: float) -> str:
-    """The table, the notes under it and the machine it ran on."""
+def render(rows: list[Row], sizes: Sizes, machine: str, elapsed: float, only: Sequence[str] = ()) -> str:
+    """The table, the notes under it and the machine it ran on (``only``: the parts measured, if not all)."""
+    parts = f", only {', '.join(only)}" if only else ""
     lines = [
-        f"pathgrad vs micrograd 0.1.0 vs PyTorch (scalar 0-dim float64 tensors) — {sizes.name} run",
+        f"pathgrad vs micrograd 0.1.0 vs PyTorch (scalar 0-dim float64 tensors) — {sizes.name} run{parts}",
         "",
         "| workload | pathgrad | micrograd | torch | pathgrad vs micrograd | target |",
         "|---|---:|---:|---:|---:|---|",

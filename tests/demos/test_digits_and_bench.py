@@ -84,6 +84,23 @@ def test_quick_bench_prints_every_row(tmp_path, capsys):
     assert "Machine: " in table and (tmp_path / "bench.md").read_text(encoding="utf-8") == table + "\n"
 
 
+def test_the_bench_measures_only_the_parts_asked_for(capsys):
+    table = bench_main(["--quick", "--only", "compiled"])
+    assert "quick run, only compiled" in table
+    for expected in (
+        "100-step moons training, pathgrad compiled",
+        "compiled ÷ numpy = ",
+        "digits 64-32-10 epoch",
+    ):
+        assert expected in table, expected
+    rows = [line for line in table.splitlines() if line.startswith("| ")]
+    for left_out in ("moons training step", "random DAG", "-deep chain", "stacked diamonds", "diagram of"):
+        assert not any(left_out in row for row in rows), left_out
+    with pytest.raises(SystemExit):
+        bench_main(["--only", "gpu"])
+    assert "invalid choice: 'gpu'" in capsys.readouterr().err
+
+
 def test_uncertain_sample_is_the_least_sure_mistake_or_else_the_least_sure_row():
     probabilities = np.array([[0.9, 0.1], [0.4, 0.6], [0.45, 0.55], [0.2, 0.8]])
     assert (

@@ -7,7 +7,7 @@ logits, the mean softmax cross-entropy of each batch of 64 images, Adam (η = 0.
 
 one pass over the 1,437 training images in a fixed order, from the same initial weights
 (pathgrad's ``MLP(64, [32, 10], rng=random.Random(0))``). The compiled run includes its
-tracing (one sample graph per digit); the three last losses agree to rounding.
+tracing (the model once, its loss once per digit); the three last losses agree to rounding.
 """
 
 from __future__ import annotations

@@ -23,12 +23,12 @@ class Sizes:
     diamonds: tuple[int, ...]
     diamond_runs: int
     viz_runs: int
-    training_runs: int
+    training_runs: int  # the 100-step runs and the epochs: milliseconds each, so more runs
 
 
 SIZES = {
     "full": Sizes(
-        "full", 1, 100, 3, 100_000, 3, 1_000_000, 2, 100_000, (250, 500, 1000, 2000, 4000), 3, 3, 3
+        "full", 1, 100, 3, 100_000, 3, 1_000_000, 2, 100_000, (250, 500, 1000, 2000, 4000), 3, 3, 11
     ),
     "quick": Sizes("quick", 0, 20, 1, 5_000, 1, 10_000, 1, 5_000, (50, 100, 200), 1, 1, 1),
 }

@@ -52,7 +52,8 @@ def render(rows: list[Row], sizes: Sizes, machine: str, elapsed: float, only: Se
     lines += ["", *notes, ""]
     lines.append(
         f"Medians of {sizes.moons_runs} runs after {sizes.warmups} warm-up run(s) ({sizes.chain_runs} for pathgrad's "
-        "deep chain, 1 for micrograd's and torch's); garbage collector on and default recursion limit for every engine."
+        f"deep chain, 1 for micrograd's and torch's, {max(3, sizes.training_runs)} for the 100-step runs and the "
+        "epochs); garbage collector on and default recursion limit for every engine."
     )
     lines.append(f"Machine: {machine}. Bench time {elapsed:.0f} s.")
     return "\n".join(lines)

@@ -228,7 +228,7 @@ def digits_epoch(form: str, sizes: Sizes) -> Result:
             model = digits.torch_model(setup)
             last.append(phases.timed("epoch", lambda: digits.torch_epoch(setup, model)))
 
-    return {**median_phases(run, sizes.training_runs, 1), "last loss": last[-1]}
+    return {**median_phases(run, max(3, sizes.training_runs), 1), "last loss": last[-1]}
 
 
 TASKS: dict[str, Callable[[str, Sizes], Result]] = {

@@ -54,6 +54,10 @@ class Module:
         """The parameters this module holds directly, with their local names."""
         return self._attributes_of(Value)
 
+    def own_parameters(self) -> list[Value]:
+        """``named_own_parameters()`` without the names (a module may say it faster)."""
+        return [value for _, value in self.named_own_parameters()]
+
     def named_children(self) -> Iterator[tuple[str, Module]]:
         """The modules this module holds directly, with their local names."""
         return self._attributes_of(Module)
@@ -77,8 +81,7 @@ class Module:
         """All parameters, in the order of ``named_parameters()`` (without making their names)."""
         found: dict[Value, None] = {}
         for _, module in self.named_modules():
-            for _, value in module.named_own_parameters():
-                found[value] = None
+            found.update(dict.fromkeys(module.own_parameters()))
         return list(found)
 
     def label_parameters(self, prefix: str = "") -> None:

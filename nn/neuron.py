@@ -80,6 +80,9 @@ class Neuron(Module):
         if self.b is not None:
             yield "b", self.b
 
+    def own_parameters(self) -> list[Value]:
+        return [*self.w, self.b] if self.b is not None else list(self.w)
+
     def named_children(self) -> Iterator[tuple[str, Module]]:
         """None: a neuron is the innermost module (its ``a`` and ``h`` are outputs, not parts)."""
         return iter(())

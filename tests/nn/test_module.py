@@ -43,6 +43,14 @@ def test_named_parameters_from_attributes_are_deduplicated():
     assert tied.parameters() == [value for _, value in tied.named_parameters()]
 
 
+@pytest.mark.parametrize("bias", [True, False])
+def test_each_module_own_parameters_are_its_named_own_parameters(bias):
+    model = MLP(3, [4, 2], bias=bias, rng=random.Random(2))
+    for _, module in model.named_modules():
+        assert module.own_parameters() == [value for _, value in module.named_own_parameters()]
+    assert model.parameters() == [value for _, value in model.named_parameters()]
+
+
 class MicrogradStyle(Module):
     """micrograd's way: only ``parameters()`` is overridden."""
 

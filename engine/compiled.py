@@ -27,7 +27,8 @@ parameter (the class of ``cross_entropy_loss(y)``), but not its shape. So the gr
 traced once per distinct target value (a *variant*: two for ±1 labels, ten for digits),
 the variants are checked to have one shape, and whatever differs between them — a
 traced number, an op's parameter — becomes a per-sample row chosen by each sample's
-variant.
+variant. A variant may hold variant 0's very nodes where the target plays no part (the
+model, traced once, under a loss traced per target): only its own nodes are compared.
 """
 
 from __future__ import annotations
@@ -114,7 +115,7 @@ class CompiledGraph:
             raise ValueError("CompiledGraph: needs at least one trace")
         first = traces[0]
         self.nodes = _nodes_in_order(first.outputs)
-        """The first variant's nodes, in replay order (row i of a replay is nodes[i])."""
+        """The first variant's nodes, parents first; ``OpNode.row`` and the plan's ``row_of`` number them."""
         self._position = dict(zip(self.nodes, range(len(self.nodes))))
         self.output_rows = np.array([self._position[node] for node in first.outputs])
         self.input_count = len(first.inputs)

@@ -4,9 +4,11 @@ The step computes exactly what the scalar step computes,
 
     L = (1/n) Σ_samples loss(model(x_s), y_s) + α·Σ p²,     p.grad = ∂L/∂p,
 
-but instead of building n sample graphs it traces the graph of one sample once (per
-distinct target value, see ``pathgrad.engine.compiled``) and replays it with numpy, every node a
-row over the batch and its nodes regrouped into vector units (``pathgrad.engine.grouping``).
+but instead of building n sample graphs it traces the graph of one sample once — the
+model once, since it never sees the target, and the loss on its outputs once per
+distinct target value (``engine.compiled``'s variants) — and replays it with numpy,
+every node a row over the batch and its nodes regrouped into vector units
+(``engine.grouping``).
 The parameter gradients land in the same parameter ``Value``s, so the diagrams and the
 step-through see them as after a scalar step; the optimizer then updates all
 parameters at once (``Optimizer.step_vectorised``, the same numbers as its loop). The

@@ -71,7 +71,7 @@ class CompiledModel:
     """
 
     def __init__(self, model: Module, loss: Callable[..., Value]) -> None:
-        self.model = model
+        self._model = weakref.ref(model)  # kept with the model (``compiled_model``), so not keeping it alive
         self.loss = loss
         self.parameters = model.parameters()
         self.variant_of: dict[object, int] = {}
@@ -82,6 +82,11 @@ class CompiledModel:
         self._model_trace: tuple[list[Value], Value | list[Value]] | None = None
         self._pending: tuple[np.ndarray, np.ndarray] | None = None
         """The parameters' data and grads after a step that did not write them back."""
+
+    @property
+    def model(self) -> Module:
+        """The network whose traces these are."""
+        return self._model()
 
     def write_back(self) -> None:
         """Put the data and grads a step kept in arrays onto the parameter ``Value``s."""

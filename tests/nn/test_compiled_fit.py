@@ -355,3 +355,16 @@ def test_a_step_that_makes_the_weights_infinite_stops_the_next_one_with_the_scal
             )
         messages.append(str(raised.value))
     assert messages[0].startswith("linear: operand 'L1.N1.w1' is ") and messages[1] == messages[0]
+
+
+def test_a_model_trained_in_compiled_mode_is_freed_with_its_traces():
+    import gc
+    import weakref
+
+    X, y = _moons()
+    model = _model(2, [3, 1], {})
+    fit(model, X, y, "hinge", SGD(model.parameters(), lr=0.1), engine="compiled", progress=False)
+    gone = weakref.ref(model)
+    del model
+    gc.collect()
+    assert gone() is None

@@ -27,7 +27,7 @@ vector units, found from the graph itself rather than from knowing which model m
 
 Units run in order of depth, so every operand is ready before it is read, and in
 reverse for backward, so every Δ is final before it is pushed. The units hold only
-row numbers: the replay (``engine.compiled``) owns the value and gradient matrices.
+row numbers: the replay (``pathgrad.engine.compiled``) owns the value and gradient matrices.
 
 Where each node's row is, is the pass's choice too: the leaves first (the inputs in the
 order of X's columns), then each unit's nodes one after the other. A unit then reads a

@@ -6,9 +6,9 @@ The step computes exactly what the scalar step computes,
 
 but instead of building n sample graphs it traces the graph of one sample once — the
 model once, since it never sees the target, and the loss on its outputs once per
-distinct target value (``engine.compiled``'s variants) — and replays it with numpy,
+distinct target value (``pathgrad.engine.compiled``'s variants) — and replays it with numpy,
 every node a row over the batch and its nodes regrouped into vector units
-(``engine.grouping``).
+(``pathgrad.engine.grouping``).
 The parameter gradients land in the same parameter ``Value``s, so the diagrams and the
 step-through see them as after a scalar step; the optimizer then updates all
 parameters at once (``Optimizer.step_vectorised``, the same numbers as its loop). The
@@ -27,7 +27,7 @@ and the grads in arrays, the next step starts from them, and ``write_back(model)
 puts them on the Values, which ``fit`` does before every callback and when it ends. A
 step called with the default ``write_back=True`` leaves the Values current.
 
-The batch loss must be the mean of its samples' losses (every loss in ``nn.losses``
+The batch loss must be the mean of its samples' losses (every loss in ``pathgrad.nn.losses``
 is); this is checked on the first two samples when a model is first traced.
 """
 

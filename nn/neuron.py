@@ -81,6 +81,7 @@ class Neuron(Module):
             yield "b", self.b
 
     def own_parameters(self) -> list[Value]:
+        """The weights in input order, then the bias (one list, without building the names)."""
         return [*self.w, self.b] if self.b is not None else list(self.w)
 
     def named_children(self) -> Iterator[tuple[str, Module]]:

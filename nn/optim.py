@@ -243,6 +243,7 @@ class SGD(Optimizer):
         return velocity
 
     def directions(self, data: np.ndarray, grads: np.ndarray, state: dict[str, np.ndarray]) -> np.ndarray:
+        """``direction`` for all parameters; an unset (NaN) velocity starts as g."""
         if self.weight_decay:  # (λ = 0 adds 0·p = 0: the data are finite)
             grads = grads + self.weight_decay * data
         if not self.momentum:

@@ -6,10 +6,10 @@ A step on a batch (X_b, y_b) minimises the ``Objective``
 
 and returns a ``BatchResult``: the loss and the outputs (before the update).
 ``scalar_step`` builds the ``Value`` graph of the whole batch; the compiled mode's
-step (``nn.compiled``) replays one traced sample graph over it.
+step (``pathgrad.nn.compiled``) replays one traced sample graph over it.
 
 Every step takes ``write_back``: with ``False`` an engine may keep the parameters'
-new data and grads in arrays of its own until ``nn.compiled.write_back(model)``
+new data and grads in arrays of its own until ``pathgrad.nn.compiled.write_back(model)``
 (``fit`` does so between steps that no user code watches). The scalar step works on
 the ``Value``s themselves, so its parameters are always current.
 """

@@ -7,8 +7,8 @@ One step on a batch (X_b, y_b) is the lecture's loop:
     update:   optimizer.step()
 
 That step is one function per engine, looked up in ``ENGINES``: the scalar engine
-builds the ``Value`` graph of the batch (``nn.steps``), the compiled one replays a
-traced sample graph over it (``nn.compiled``). ``fit`` lets a step keep the
+builds the ``Value`` graph of the batch (``pathgrad.nn.steps``), the compiled one replays a
+traced sample graph over it (``pathgrad.nn.compiled``). ``fit`` lets a step keep the
 parameters' numbers in arrays (``write_back=False``) and writes them onto the
 ``Value``s before each callback and when it ends.
 """

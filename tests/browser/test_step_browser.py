@@ -102,7 +102,7 @@ def test_backward_shows_each_final_grad_and_its_contributions(page, pages):
     page.press("Home")
     x1w1 = next(i for i, n in nodes.items() if n.label == "x1*w1")
     page.press("ArrowRight", order.index(x1w1) + 1)  # x1*w1 pushes into x1 and w1: both are final now
-    assert "Δ(w1) += ∂(x1*w1)/∂w1 · Δ(x1*w1) = 2.000 × 0.500 = 1.000" in page.panel()
+    assert "Δ(w1) += ∂(x1*w1)/∂w1 · Δ(x1*w1) = 2.000 × 0.500 = 1.000   final (a leaf)" in page.panel()
     page.press("ArrowLeft")  # x2*w2 has pushed: x2 and w2 are final, x1 and w1 still wait
     states = {i: page.page.locator(f"[id='{i}']").get_attribute("class").split() for i in nodes}
     assert "final" in states["n3_x2"] and "final" in states["n4_w2"]

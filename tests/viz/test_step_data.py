@@ -80,7 +80,7 @@ def test_backward_formula_writes_the_contribution_with_its_numbers():
     o = neuron()
     steps = step(o).data["timelines"]["backward"]
     lines = [text for s in steps for _, text in s["lines"]]
-    assert "Δ(w1) += ∂(x1*w1)/∂w1 · Δ(x1*w1) = 2.000 × 0.500 = 1.000" in lines
+    assert "Δ(w1) += ∂(x1*w1)/∂w1 · Δ(x1*w1) = 2.000 × 0.500 = 1.000   final (a leaf)" in lines
     assert "Δ(o) = ∂o/∂o = 1.000   (the seed)" in lines
 
 

@@ -55,19 +55,18 @@ def _lines(
         lines.append(line("note", f"{name} is a leaf: nothing to push"))
     for k, c in enumerate(record.contributions):
         parent = graph.names[c.parent]
-        lines.append(
-            line(
-                "formula",
-                f"Δ({parent}) += {partial(name, parent)} · Δ({name}) = {number(c.local_grad, digits)} × "
-                f"{number(record.grad, digits)} = {number(c.amount, digits)}",
-            )
+        push = (
+            f"Δ({parent}) += {partial(name, parent)} · Δ({name}) = {number(c.local_grad, digits)} × "
+            f"{number(record.grad, digits)} = {number(c.amount, digits)}"
         )
-        if k in finals:
-            # one push is the whole Δ, which a note repeats; several are summed in a formula
-            amounts = received[c.parent]
+        amounts = received[c.parent]
+        if k in finals and len(amounts) == 1:  # its only push is its whole Δ: say so on the same line
+            lines.append(line("formula", f"{push}   final (a leaf)"))
+            continue
+        lines.append(line("formula", push))
+        if k in finals:  # several pushes: the sum they make, final
             gathered = _gathered(parent, amounts, c.parent_grad_after, digits)
-            kind = "formula" if len(amounts) > 1 else "note"
-            lines.append(line(kind, f"{gathered}   final (a leaf: it pushes nothing)"))
+            lines.append(line("formula", f"{gathered}   final (a leaf: it pushes nothing)"))
         elif c.parent_grad_after != c.amount:  # it already held something: say what the sum is now
             lines.append(line("note", f"Δ({parent}) is now {number(c.parent_grad_after, digits)}"))
     return lines

@@ -61,7 +61,6 @@ class StepGraph:
         self.order: list[Value] = [view.value for view in display.nodes]
         self.ids: dict[Value, str] = dict(display.ids)
         self.kinds: dict[Value, str] = {view.value: view.kind for view in display.nodes}
-        # a character no page can carry reads U+FFFD, warned once per label (leaves come first)
         self.node: dict[str, Value] = {ident: node for node, ident in self.ids.items()}
         """Each node by its id."""
         roles = {}  # a neuron's unlabelled a and h are called by their place in it: L1.N1.a, L1.N1.h
@@ -69,6 +68,7 @@ class StepGraph:
             roles[self.node[group.a]] = f"{group.name}.a"
             if group.h != group.a:
                 roles[self.node[group.h]] = f"{group.name}.h"
+        # a character no page can carry reads U+FFFD, warned once per label (leaves come first)
         self.names: dict[Value, str] = {
             node: shown_text(name) for node, name in node_names(self.order, roles).items()
         }

@@ -237,14 +237,9 @@ def neuron_view(graph: StepGraph, settings: Settings) -> View:
 
 
 def _edge_cells(graph: StepGraph, carriers: dict[str, str]) -> dict[str, str]:
-    """Each drawn edge x_i → a that carries a weight's label → that weight's id."""
-    weight_of = {
-        graph.edge(child, k): graph.ids[child.parents[k]]
-        for child in graph.order
-        if child.op == "linear"
-        for k in range(len(child.parents))
-    }
-    return {carrier: weight_of[edge] for edge, carrier in carriers.items()}
+    """Each drawn edge x_i → a that carries a weight's label → that weight's id (the carried edge's tail)."""
+    tail = {e.id: e.parent for e in graph.edges}
+    return {carrier: tail[edge] for edge, carrier in carriers.items()}
 
 
 def _weight_carriers(graph: StepGraph, drawn: set[str]) -> dict[str, str]:
@@ -333,20 +328,19 @@ def layer_view(graph: StepGraph, settings: Settings) -> View:
             "step through it with the default view"
         )
     layers = graph.layers
-    node = {graph.ids[n]: n for n in graph.order}
     box_of: dict[str, str] = {}
     names: dict[str, str] = {}
     boxes: list[Box] = []
-    unit = {}  # layer index → its box id
+    units = {}  # layer index → the ids of its W box and its layer box
     inputs = [x for x in layers[0].inputs if x not in {g.h for g in graph.groups}]
     if inputs:
         ident = group_id(0, "inputs")
-        boxes.append(_input_box(ident, [node[x] for x in inputs], graph))
+        boxes.append(_input_box(ident, [graph.node[x] for x in inputs], graph))
         box_of.update({x: ident for x in inputs})
         names[ident] = "inputs x"
     for layer in layers:
         matrix, box = group_id(layer.index, f"W {layer.name}"), group_id(layer.index, f"layer {layer.name}")
-        unit[layer.index] = box
+        units[layer.index] = matrix, box
         boxes += [_matrix_box(matrix, layer), _layer_box(box, layer)]
         for weights in layer.weights:
             box_of.update({w: matrix for w in weights if w is not None})
@@ -354,39 +348,34 @@ def layer_view(graph: StepGraph, settings: Settings) -> View:
             box_of.update({member: box for member in group.members if member not in box_of})
         names[matrix], names[box] = f"W{subscript(layer.index)} of layer {layer.name}", f"layer {layer.name}"
     boxes += [_node_box(graph, n) for n in graph.order if graph.ids[n] not in box_of]
-    edges: list[tuple[str, str, str]] = []
+    drawn: dict[tuple[str, str], str] = {}  # (tail box, head box) → the id of the edge drawn between them
     carriers: dict[str, str] = {}
     for layer in layers:
-        matrix, box = group_id(layer.index, f"W {layer.name}"), unit[layer.index]
+        matrix, box = units[layer.index]
         into = output_edge_id(matrix)
         sources = list(dict.fromkeys(box_of.get(x, x) for x in layer.inputs))
-        edges += [(edge_id(matrix, k), source, matrix) for k, source in enumerate(sources)]
-        edges.append((into, matrix, box))
+        drawn.update({(source, matrix): edge_id(matrix, k) for k, source in enumerate(sources)})
+        drawn[matrix, box] = into
         for group in layer.neurons:
-            a = node[group.a]
+            a = graph.node[group.a]
             layout = linear_operands(len(a.parents))
             for k in layout.inputs:
                 source = box_of.get(graph.ids[a.parents[k]], graph.ids[a.parents[k]])
                 carriers[graph.edge(a, k)] = edge_id(matrix, sources.index(source))
             for k in (*layout.weights, layout.bias):
                 carriers[graph.edge(a, k)] = into
-    linking = {(tail, head) for _, tail, head in edges}
     for e in graph.edges:
         tail, head = box_of.get(e.parent, e.parent), box_of.get(e.child, e.child)
-        if e.id in carriers or tail == head:
-            continue
-        if (tail, head) not in linking:
-            linking.add((tail, head))
-            edges.append((e.id, tail, head))
-        carriers[e.id] = next(ident for ident, t, h in edges if (t, h) == (tail, head))
-    carriers = {edge: drawn for edge, drawn in carriers.items() if edge != drawn}
+        if e.id not in carriers and tail != head:
+            carriers[e.id] = drawn.setdefault((tail, head), e.id)  # the first edge between two boxes is drawn
+    edges = [(ident, tail, head) for (tail, head), ident in drawn.items()]
     return View(
         boxes,
         edges,
         box_of,
         owners=frozenset(box_of),
         cell_words={member: _QUIET for member in box_of},
-        carriers=carriers,
+        carriers={edge: shown for edge, shown in carriers.items() if edge != shown},
         box_names=names,
         edge_labels=False,
         whole_box_lines=True,

@@ -101,10 +101,12 @@ def layer_forward_lines(graph: StepGraph, layer: VectorLayer, digits: int) -> li
 def layer_backward_lines(graph: StepGraph, layer: VectorLayer, digits: int) -> dict[str, list[Line]]:
     """The layer's backward step in both chain variables: ``{"h": Δ form, "a": δ form}``."""
     a, h, d, big, w = _symbols(layer)
-    following = next((later for later in graph.layers if later.index == layer.index + 1), None)
+    following = graph.layers[layer.index] if layer.index < len(graph.layers) else None  # layer r + 1
     deltas = vector(_values(graph, (g.a for g in layer.neurons), "grad"), digits)
     upstream = vector(_values(graph, (g.h for g in layer.neurons), "grad"), digits)
-    phi = vector(_phi(graph, layer), digits)
+    phi = line(
+        "formula", f"Φ′({a}) = {vector_phi_prime(graph, layer)} = {vector(_phi(graph, layer), digits)}"
+    )
     shape = "×".join(map(str, layer.shape))
     weight_lines = [
         line("formula", f"∂L/∂{w} = {previous_output(layer.index)} {d}ᵀ   ({shape}, in the {w} box)"),
@@ -117,21 +119,20 @@ def layer_backward_lines(graph: StepGraph, layer: VectorLayer, digits: int) -> d
         start = f"∂L/∂{h} = {upstream}   (from the loss{_softmax_note(graph, layer)})"
         delta_form = [
             line("formula", start),
-            line("formula", f"Φ′({a}) = {vector_phi_prime(graph, layer)} = {phi}"),
+            phi,
             line("formula", f"{d} = Φ′({a}) ⊙ ∂L/∂{h} = {deltas}"),
         ]
         big_form = [line("formula", f"{big} = {start}")]
     else:
-        _, _, d_next, big_next, w_next = _symbols(following)
-        a_next = _symbols(following)[0]
+        a_next, _, d_next, big_next, w_next = _symbols(following)
         delta_form = [
             line("formula", f"{w_next} {d_next} = {upstream}"),
-            line("formula", f"Φ′({a}) = {vector_phi_prime(graph, layer)} = {phi}"),
+            phi,
             line("formula", f"{d} = Φ′({a}) ⊙ {w_next} {d_next} = {deltas}"),
         ]
         big_form = [line("formula", f"{big} = {w_next} (Φ′({a_next}) ⊙ {big_next}) = {upstream}")]
     big_form += [
-        line("formula", f"Φ′({a}) = {vector_phi_prime(graph, layer)} = {phi}"),
+        phi,
         line("formula", f"{d} = Φ′({a}) ⊙ {big} = {deltas}"),
         line(
             "formula",

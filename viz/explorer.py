@@ -203,9 +203,8 @@ def _widget_class():
                 room=ROOM,
             )
             self._graph = graph  # the graph at the current values: every mode is built from it
-            self._view: View = expanded_view(
-                graph, self._settings
-            )  # its boxes and words do not change with the values
+            # the view's boxes and words do not change with the values: updates reuse it
+            self._view: View = expanded_view(graph, self._settings)
             self._nodes, self._cells = stepper.data["nodes"], stepper.data["cells"]
             cells, edge = text_extents(stepper.data)
             self._extents = ({cell: chars + ROOM for cell, chars in cells.items()}, edge + ROOM)

@@ -185,9 +185,15 @@ def _box_svg(
 
 
 def _edge_svg(
-    ident: str, points: list[tuple], label: tuple | None, flip: float, text: str, cells: tuple[str, ...] = ()
+    ident: str,
+    points: list[tuple],
+    label: tuple | None,
+    flip: float,
+    text: str,
+    cells: tuple[tuple[str, str, str], ...] = (),
 ) -> str:
-    """The edge's path and arrow, and at its label either its text or a parameter's cells, one per line."""
+    """The edge's path and arrow, and at its label either its text or a parameter's cells
+    (cell id, field, text), one per line."""
     pts = [(px, flip - py) for px, py in points]
     d = f"M{pts[0][0]:.1f},{pts[0][1]:.1f}" + "".join(
         f" C{pts[i][0]:.1f},{pts[i][1]:.1f} {pts[i + 1][0]:.1f},{pts[i + 1][1]:.1f} {pts[i + 2][0]:.1f},{pts[i + 2][1]:.1f}"
@@ -203,8 +209,7 @@ def _edge_svg(
     parts = [f'<g id="{ident}" class="edge">', f'<path d="{d}"/>', f'<polygon points="{arrow}"/>']
     if label is not None and cells:
         top = flip - label[1] - EDGE_ROW * (len(cells) - 1) / 2
-        for k, (cell, content) in enumerate(cells):
-            kind = cell.rsplit("-", 1)[1]
+        for k, (cell, kind, content) in enumerate(cells):
             parts.append(
                 f'<g id="{cell}" class="field {kind}">{_text(label[0], top + k * EDGE_ROW, content)}</g>'
             )
@@ -249,15 +254,11 @@ def layout_svg(
             raise GraphvizError(f"dot did not lay out the edge {ident}")
         points, label = queue.pop(0)
         weight = view.edge_cells.get(ident)
-        cells = (
-            tuple((c, texts.get(c, "")) for c in (field_id(weight, "data"), field_id(weight, "grad")))
-            if weight
-            else ()
-        )
+        fields = ("data", "grad") if weight else ()
+        cells = tuple((field_id(weight, f), f, texts.get(field_id(weight, f), "")) for f in fields)
         body.append(_edge_svg(ident, points, label, total, edge_texts.get(ident, ""), cells))
-    body += [
-        _box_svg(box, places[box.id], total, chars, edge_chars, texts | edge_texts) for box in view.boxes
-    ]
+    every_text = texts | edge_texts  # a box shows cells and, inside it, an edge's local derivative (Φ′)
+    body += [_box_svg(box, places[box.id], total, chars, edge_chars, every_text) for box in view.boxes]
     margin = 6.0
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="stepgraph" viewBox="{-margin:.1f} {-margin:.1f} '

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from itertools import repeat
 from operator import attrgetter
 
 import numpy as np
@@ -61,15 +62,13 @@ class Trace:
 
 def _nodes_in_order(outputs: Sequence[Value]) -> list[Value]:
     """Every node the outputs depend on, parents before children, each once."""
-    order: list[Value] = []
-    seen: set[Value] = set()
-    for output in outputs:
-        if output in seen:  # already placed, and so are all the nodes it depends on
-            continue
-        for node in topological_order(output):
-            if node not in seen:
-                seen.add(node)
-                order.append(node)
+    order = topological_order(outputs[0])
+    seen = set(order)
+    for output in outputs[1:]:
+        if output not in seen:  # (an output already placed brings all the nodes it depends on)
+            fresh = [node for node in topological_order(output) if node not in seen]
+            seen.update(fresh)
+            order += fresh
     return order
 
 
@@ -256,26 +255,24 @@ class CompiledGraph:
         variant: a parameter) or traced (its value per variant: constants, targets).
         With one variant every leaf but the constants looks shared; ``add`` corrects that."""
         self._first_inputs = inputs
-        input_rows, input_columns, shared_rows, traced_rows = [], [], [], []
-        self.shared: list[Value] = []
-        for row, node in enumerate(self.nodes):
-            if node in inputs:
-                input_rows.append(row)
-                input_columns.append(inputs[node])
-            elif node.parents:
-                continue
-            elif not isinstance(node, Constant):
-                shared_rows.append(row)
-                self.shared.append(node)
-            else:
-                traced_rows.append(row)
-        self.input_rows, self.input_columns = np.array(input_rows, int), np.array(input_columns, int)
-        self.shared_rows, self.traced_rows = np.array(shared_rows, int), np.array(traced_rows, int)
-        self._is_shared = np.zeros(len(self.nodes), dtype=bool)  # row → is it a shared leaf
-        self._is_shared[self.shared_rows] = True
-        self.traced_values = np.array([[self.nodes[row].data] for row in traced_rows], dtype=float).reshape(
-            len(traced_rows), 1
-        )
+        nodes, count = self.nodes, len(self.nodes)
+        position = self._position
+        input_rows = np.fromiter(map(position.get, inputs, repeat(-1)), int, len(inputs))
+        input_columns = np.fromiter(inputs.values(), int, len(inputs))
+        in_graph = input_rows >= 0  # an input the outputs do not depend on has no row
+        order = np.argsort(input_rows[in_graph], kind="stable")
+        self.input_rows, self.input_columns = input_rows[in_graph][order], input_columns[in_graph][order]
+        leaves = [row for row, node in enumerate(nodes) if not node.parents]
+        self.traced_rows = np.array([row for row in leaves if isinstance(nodes[row], Constant)], int)
+        shared = np.zeros(count, dtype=bool)
+        shared[leaves] = True
+        shared[self.input_rows] = shared[self.traced_rows] = False
+        self.shared_rows = np.flatnonzero(shared)
+        self.shared: list[Value] = list(map(nodes.__getitem__, self.shared_rows.tolist()))
+        self._is_shared = shared  # row → is it a shared leaf
+        self.traced_values = np.array(
+            [nodes[row].data for row in self.traced_rows.tolist()], dtype=float
+        ).reshape(-1, 1)
 
     def _step(self, row: int, node: Value) -> OpNode:
         if node.operation.evaluate_batch is None:

@@ -145,6 +145,20 @@ def test_a_loss_that_is_not_a_mean_over_samples_is_refused():
         fit(model, X, y, summed, SGD(model.parameters(), lr=0.1), engine="compiled", progress=False)
 
 
+def test_a_loss_that_mixes_the_samples_is_refused():
+    """A per-sample loss is 0 here, the batch's is the outputs' spread: the check tells them apart."""
+
+    def spread(outputs, targets):
+        outputs = [o if isinstance(o, Value) else o[0] for o in outputs]
+        centre = sum(outputs, Value(0.0)) / len(outputs)
+        return sum(((o - centre) ** 2 for o in outputs), Value(0.0)) / len(outputs)
+
+    X, y = _curve()
+    model = _model(1, [3, 1], {})
+    with pytest.raises(ValueError, match="is not the mean of its samples' losses"):
+        fit(model, X, y, spread, SGD(model.parameters(), lr=0.1), engine="compiled", progress=False)
+
+
 def _targets(loss: str, outputs: int, samples: int, rng: np.random.Generator) -> np.ndarray:
     """Targets each loss takes; regression targets are all distinct (one variant per sample)."""
     if loss == "mse":
@@ -328,7 +342,7 @@ def test_the_model_is_traced_once_whatever_the_number_of_target_values():
         engine="compiled",
         progress=False,
     )
-    assert model.calls == 1 + 1  # the trace, and one more sample to check that the loss is their mean
+    assert model.calls == 1  # the trace only: the mean check takes the second sample's outputs from the replay
 
 
 def test_a_step_that_makes_the_weights_infinite_stops_the_next_one_with_the_scalar_message():

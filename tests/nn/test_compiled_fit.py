@@ -342,7 +342,9 @@ def test_the_model_is_traced_once_whatever_the_number_of_target_values():
         engine="compiled",
         progress=False,
     )
-    assert model.calls == 1  # the trace only: the mean check takes the second sample's outputs from the replay
+    assert (
+        model.calls == 1
+    )  # the trace only: the mean check takes the second sample's outputs from the replay
 
 
 def test_a_step_that_makes_the_weights_infinite_stops_the_next_one_with_the_scalar_message():

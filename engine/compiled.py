@@ -89,6 +89,7 @@ class _Layout:
     """The compile pass's plan and, in its rows, where the leaves and outputs of the replay are."""
 
     plan: Plan
+    slots: slice | np.ndarray  # the slots' shared leaves: a slice of the shared values when they are in order
     input_rows: slice | np.ndarray  # where X's columns go ...
     input_columns: slice | np.ndarray  # ... taken in this order
     shared_read: np.ndarray  # the shared leaves read row by row (the others only in the slots)
@@ -104,12 +105,15 @@ class CompiledGraph:
     Args:
         traces: one ``Trace`` per variant; all must have the same shape (same ops
             wired the same way, the same shared leaves).
+        leading: shared leaves to number first in ``shared``, in this order (a model's
+            parameters, so that a caller keeping them in an array needs no reordering);
+            the others follow in the order of the graph.
 
     Raises:
         ValueError: the traces differ in shape, naming the variant and the node.
     """
 
-    def __init__(self, traces: Sequence[Trace]) -> None:
+    def __init__(self, traces: Sequence[Trace], leading: Sequence[Value] = ()) -> None:
         if not traces:
             raise ValueError("CompiledGraph: needs at least one trace")
         first = traces[0]
@@ -118,7 +122,7 @@ class CompiledGraph:
         self._position = dict(zip(self.nodes, range(len(self.nodes))))
         self.output_rows = np.array([self._position[node] for node in first.outputs])
         self.input_count = len(first.inputs)
-        self._sort_leaves({node: column for column, node in enumerate(first.inputs)})
+        self._sort_leaves({node: column for column, node in enumerate(first.inputs)}, leading)
         self.steps = [self._step(row, node) for row, node in enumerate(self.nodes) if node.parents]
         self._edges = (  # (consumer, operand) rows of every edge, to find who reads a row
             np.repeat([step.row for step in self.steps], [len(step.parents) for step in self.steps]),
@@ -250,10 +254,11 @@ class CompiledGraph:
             )
         return replace(step, param=np.append(step.param, op.param), ops_by_variant=(*step.ops_by_variant, op))
 
-    def _sort_leaves(self, inputs: dict[Value, int]) -> None:
+    def _sort_leaves(self, inputs: dict[Value, int], leading: Sequence[Value]) -> None:
         """Each leaf's kind: an input (a column of X), shared (the same Value in every
         variant: a parameter) or traced (its value per variant: constants, targets).
-        With one variant every leaf but the constants looks shared; ``add`` corrects that."""
+        With one variant every leaf but the constants looks shared; ``add`` corrects that.
+        The shared leaves are numbered ``leading`` first (those of them in the graph)."""
         self._first_inputs = inputs
         nodes, count = self.nodes, len(self.nodes)
         position = self._position
@@ -267,7 +272,12 @@ class CompiledGraph:
         shared = np.zeros(count, dtype=bool)
         shared[leaves] = True
         shared[self.input_rows] = shared[self.traced_rows] = False
-        self.shared_rows = np.flatnonzero(shared)
+        first = np.fromiter(map(position.get, leading, repeat(-1)), int, len(leading))
+        first = first[first >= 0]
+        first = first[shared[first]]  # (a leading leaf that is an input or a constant is not shared)
+        rest = shared.copy()
+        rest[first] = False
+        self.shared_rows = np.concatenate((first, np.flatnonzero(rest)))
         self.shared: list[Value] = list(map(nodes.__getitem__, self.shared_rows.tolist()))
         self._is_shared = shared  # row → is it a shared leaf
         self.traced_values = np.array(
@@ -306,6 +316,7 @@ class CompiledGraph:
             traced = np.argsort(row_of[self.traced_rows], kind="stable")
             self._layout_made = _Layout(
                 plan,
+                as_block(plan.slot_leaves),
                 as_block(row_of[self.input_rows[by_column]]),
                 as_block(self.input_columns[by_column]),
                 read,
@@ -377,7 +388,7 @@ class CompiledGraph:
         if len(layout.shared_read):  # shared leaves that units read as rows, not as slots
             values[layout.shared_rows] = weights[layout.shared_read, np.newaxis]
         values[layout.traced_rows] = np.take(layout.traced_values, variants, axis=1)
-        slots = weights[layout.plan.slot_leaves]
+        slots = weights[layout.slots]  # (a view when the slots are the shared values in order)
         saved = []
         with np.errstate(**_RAISE_ON_BAD_NUMBERS):
             for unit in layout.plan.replayed:
@@ -459,18 +470,21 @@ class Replay:
         grads = np.zeros(self.values.shape)
         layout = graph._layout
         grads[layout.output_rows[output]] = seed
-        slots = layout.plan.slot_leaves
-        slot_grads = np.zeros(len(slots))
+        leaf_grads = np.zeros(len(graph.shared))
+        in_order = isinstance(layout.slots, slice)
+        slot_grads = leaf_grads[layout.slots] if in_order else np.zeros(len(layout.plan.slot_leaves))
         with np.errstate(**_RAISE_ON_BAD_NUMBERS):
             try:
                 for unit, saved in zip(reversed(layout.plan.replayed), reversed(self.saved)):
-                    unit.backward(grads, saved, slot_grads)
+                    unit.backward(grads, saved, slot_grads)  # (in order: into leaf_grads itself)
             except FloatingPointError as error:
                 raise DomainError(
                     f"backward: a gradient is not finite ({error}) [{_describe_unit(graph, unit)}]"
                 ) from None
-        # a leaf in several slots (tied weights) gets their sum; float even when there are no slots
-        leaf_grads = np.bincount(slots, weights=slot_grads, minlength=len(graph.shared)).astype(float)
+        if not in_order:  # a leaf in several slots (tied weights) gets their sum
+            leaf_grads += np.bincount(
+                layout.plan.slot_leaves, weights=slot_grads, minlength=len(graph.shared)
+            )
         if len(layout.shared_read):
             leaf_grads[layout.shared_read] += grads[layout.shared_rows].sum(axis=1)
         return leaf_grads

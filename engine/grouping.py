@@ -33,9 +33,12 @@ Where each node's row is, is the pass's choice too: the leaves first (the inputs
 order of X's columns), then each unit's nodes one after the other. A unit then reads a
 whole earlier unit, or X, as one block of rows — a view of the matrix rather than a
 copy — and writes its own block. The weights of the matrix units live apart, in one
-vector of *slots*: each unit's W (row by row), then its b when its biases are
-parameters, so that W is a view of the slots and ∂L/∂W goes straight into them; a leaf
-used in several slots (tied weights) receives the sum of their gradients.
+vector of *slots*: each unit's nodes one after the other, a node's weights followed by
+its bias when the biases are parameters (a neuron's own parameters, in their order).
+W and b are views of the slots and ∂L/∂W, ∂L/∂b go straight into them; a leaf used in
+several slots (tied weights) receives the sum of their gradients. When the slots hold
+the shared leaves in their own order (a model's parameters, as ``pathgrad.nn`` traces
+them), the slots are the vector of shared values itself.
 
 A unit whose nodes pass an operand on unchanged,
 
@@ -130,7 +133,12 @@ class ElementwiseUnit:
 
 
 class MatrixUnit:
-    """G ``linear`` nodes with parameter weights reading the same inputs: A = W X + B."""
+    """G ``linear`` nodes with parameter weights reading the same inputs: A = W X + B.
+
+    Its slots are one block, a row per node: the node's n weights, then its bias when
+    the biases are parameters (a neuron's own parameters in their order), so W and b
+    are views of the block and so are ∂L/∂W and ∂L/∂b of the slots' gradients.
+    """
 
     kind = "matrix"
 
@@ -147,59 +155,54 @@ class MatrixUnit:
         self.rows = as_block(row_of[[node.row for node in nodes]])
         self.inputs = as_block(row_of[nodes[0].parents[n : 2 * n]])
         self._push_inputs = _ScatterAdd(row_of[nodes[0].parents[n : 2 * n]])  # two may share a row
-        # G × n: each weight's place in the vector of shared values
-        self.weight_leaves = weight_of[np.stack([node.parents[:n] for node in nodes])]
-        self.weights = slice(first_slot, first_slot + self.weight_leaves.size)
-        biases = [int(node.parents[-1]) for node in nodes]
-        if _biases_are_parameters(nodes, weight_of):  # b is slots too
-            self.bias_leaves = weight_of[biases]
-            self.bias_slots: slice | None = slice(self.weights.stop, self.weights.stop + len(biases))
+        own = np.stack([node.parents for node in nodes])  # G × (2n + 1): w, x, b of each node
+        self.bias_slots = _biases_are_parameters(nodes, weight_of)
+        if self.bias_slots:  # b is slots too, each after its node's weights
+            self.slot_leaves = weight_of[np.delete(own, np.s_[n : 2 * n], axis=1)].reshape(-1)
         else:  # a traced number or a computed node: b is rows of the replay
-            self.bias_leaves, self.bias_slots = np.zeros(0, int), None
-            self.bias_rows = row_of[biases]
+            self.slot_leaves = weight_of[own[:, :n]].reshape(-1)
+            self.bias_rows = row_of[own[:, -1]]
             self._push_biases = _ScatterAdd(self.bias_rows)
+        self.shape = (len(nodes), n)
+        """(G, n): the weight matrix W of the unit."""
+        self.slots = slice(first_slot, first_slot + self.slot_leaves.size)
+        """The unit's block of slots: G rows of n weights (and the bias, with ``bias_slots``)."""
 
-    @property
-    def slot_leaves(self) -> np.ndarray:
-        """The shared leaf of each of the unit's slots: W row by row, then b if it is slots."""
-        return np.concatenate((self.weight_leaves.reshape(-1), self.bias_leaves))
+    def _block(self, slots: np.ndarray) -> np.ndarray:
+        """The unit's slots as G rows: W in the first n columns, b in the last with ``bias_slots``."""
+        return slots[self.slots].reshape(self.shape[0], -1)
 
     def operands(self, member: int, values: np.ndarray, slots: np.ndarray) -> np.ndarray:
         """The operands (w_1..w_n, x_1..x_n, b) of the unit's node ``member`` for every sample."""
         samples = values.shape[1]
-        w = slots[self.weights].reshape(self.shape)[member]
-        b = self._biases(values, slots)[member]
+        W, b = self._weights_and_biases(values, slots)
         return np.vstack(
             (
-                np.repeat(w[:, np.newaxis], samples, axis=1),
+                np.repeat(W[member][:, np.newaxis], samples, axis=1),
                 values[self.inputs],
-                np.broadcast_to(b, (1, samples)),
+                np.broadcast_to(b[member], (1, samples)),
             )
         )
 
-    @property
-    def shape(self) -> tuple[int, int]:
-        """(G, n): the weight matrix W of the unit."""
-        return self.weight_leaves.shape
-
-    def _biases(self, values: np.ndarray, slots: np.ndarray) -> np.ndarray:
-        """b as a column (G × 1) of slots, or as rows of the replay (G × samples)."""
-        if self.bias_slots is not None:
-            return slots[self.bias_slots][:, np.newaxis]
-        return values[self.bias_rows]
+    def _weights_and_biases(self, values: np.ndarray, slots: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """W (G × n) and b, a column (G × 1) of slots or rows of the replay (G × samples)."""
+        block = self._block(slots)
+        n = self.shape[1]
+        return block[:, :n], (block[:, n:] if self.bias_slots else values[self.bias_rows])
 
     def forward(self, values: np.ndarray, slots: np.ndarray, variants: np.ndarray):
-        W, X = slots[self.weights].reshape(self.shape), values[self.inputs]
-        values[self.rows] = W @ X + self._biases(values, slots)
+        (W, b), X = self._weights_and_biases(values, slots), values[self.inputs]
+        values[self.rows] = W @ X + b
         return W, X
 
     def backward(self, grads: np.ndarray, saved, slot_grads: np.ndarray) -> None:
         W, X = saved
         delta = grads[self.rows]
         self._push_inputs(grads, W.T @ delta)
-        slot_grads[self.weights] = (delta @ X.T).reshape(-1)
-        if self.bias_slots is not None:
-            slot_grads[self.bias_slots] = delta.sum(axis=1)
+        block = self._block(slot_grads)
+        block[:, : self.shape[1]] = delta @ X.T
+        if self.bias_slots:
+            block[:, -1] = delta.sum(axis=1)
         else:
             self._push_biases(grads, delta)
 

@@ -42,6 +42,7 @@ import numpy as np
 
 from pathgrad.engine import DomainError, Value
 from pathgrad.engine.compiled import CompiledGraph, Replay, Trace
+from pathgrad.engine.grouping import as_block
 from pathgrad.engine.value import set_data_and_grads
 
 from .module import Module
@@ -120,7 +121,7 @@ class CompiledModel:
                     self.write_back()
                     trace = self._trace(y[row])
                     if self.graph is None:
-                        self.graph = CompiledGraph([trace])
+                        self.graph = CompiledGraph([trace], leading=self.parameters)
                     else:
                         self.graph.add(trace)
                     variant_of[key] = self.graph.variants - 1
@@ -169,8 +170,10 @@ class CompiledModel:
         if self._pending is None:
             return None
         position, _, others = self._places()
+        if not len(others) and self._block == slice(0, len(position)):  # the parameters are the shared leaves
+            return self._pending[0]
         shared = np.empty(len(self.graph.shared))
-        shared[position] = self._pending[0]
+        shared[self._block] = self._pending[0]
         shared[others] = [self.graph.shared[index].data for index in others.tolist()]
         return shared
 
@@ -195,7 +198,7 @@ class CompiledModel:
         grads = replay.leaf_gradients(seed=1.0 / replay.values.shape[1])
         position, outside, others = self._places()
         if not len(outside) and self._optimizes_the_model(optimizer):
-            data, ours = replay.leaf_values[position], grads[position]
+            data, ours = replay.leaf_values[self._block], grads[self._block]
             penalty = 0.0
             if l2:
                 ours += 2.0 * l2 * data
@@ -255,11 +258,18 @@ class CompiledModel:
         parameters outside the graph, and the shared leaves that are not parameters."""
         if self._places_for != self.graph.variants:  # a new variant may have turned a leaf into a number
             shared = self.graph.shared
-            where = dict(zip(shared, range(len(shared))))
-            position = np.fromiter(map(where.get, self.parameters, repeat(-1)), int, len(self.parameters))
+            count = len(self.parameters)
+            if (
+                shared[:count] == self.parameters
+            ):  # the graph numbered them first (identity: Values have no ==)
+                position = np.arange(count)
+            else:
+                where = dict(zip(shared, range(len(shared))))
+                position = np.fromiter(map(where.get, self.parameters, repeat(-1)), int, count)
             is_parameter = np.zeros(len(shared), dtype=bool)
             is_parameter[position[position >= 0]] = True
             self._place = position, np.flatnonzero(position < 0), np.flatnonzero(~is_parameter)
+            self._block = as_block(position)  # a slice when they lead in order: views, not copies
             self._places_for = self.graph.variants
         return self._place
 

@@ -61,7 +61,8 @@ def test_an_mlp_becomes_one_matrix_unit_per_layer_and_one_activation_unit_per_la
 
 
 def test_an_mlp_layer_reads_the_layer_before_as_one_block_of_rows_and_its_weights_as_slots():
-    """Views, not copies: X, A and H of every layer are consecutive rows, W and b consecutive slots."""
+    """Views, not copies: X, A and H of every layer are consecutive rows, each layer's W and b
+    one block of slots, a row per neuron (its weights, then its bias)."""
     model = MLP(3, [5, 4, 2], rng=random.Random(0))
     inputs = [Value(0.0) for _ in range(3)]
     graph = CompiledGraph([Trace(inputs, [apply(ops.SUM, *model(inputs))])])
@@ -70,13 +71,24 @@ def test_an_mlp_layer_reads_the_layer_before_as_one_block_of_rows_and_its_weight
         assert isinstance(unit.rows, slice)
         if unit.kind == "matrix":
             assert isinstance(unit.inputs, slice)
-            assert (unit.weights, unit.bias_slots) == (
-                slice(slots, slots + unit.weight_leaves.size),
-                slice(slots + unit.weight_leaves.size, slots + unit.slot_leaves.size),
-            )
+            rows, n = unit.shape
+            assert unit.bias_slots and unit.slots == slice(slots, slots + rows * (n + 1))
+            block = np.array(graph.shared, dtype=object)[unit.slot_leaves].reshape(rows, n + 1)
+            assert [list(row) for row in block] == [
+                [*graph.nodes[step.row].parents[:n], graph.nodes[step.row].parents[-1]] for step in unit.nodes
+            ]
             slots += unit.slot_leaves.size
     plan = graph._layout.plan
     assert sorted(plan.slot_leaves.tolist()) == list(range(len(model.parameters())))
+
+
+def test_traced_with_the_parameters_leading_the_slots_are_the_parameters_in_order():
+    """``leading=model.parameters()``: the slots are the vector of shared values itself, no gather."""
+    model = MLP(3, [5, 4, 2], rng=random.Random(0))
+    inputs = [Value(0.0) for _ in range(3)]
+    graph = CompiledGraph([Trace(inputs, [apply(ops.SUM, *model(inputs))])], leading=model.parameters())
+    assert graph.shared == model.parameters()
+    assert graph._layout.slots == slice(0, len(model.parameters()))
 
 
 def test_a_hand_built_graph_of_the_same_shape_is_grouped_the_same_way():

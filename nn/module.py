@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Mapping
+from itertools import chain
 
 from pathgrad.engine import Value
 
@@ -77,12 +78,15 @@ class Module:
                     seen.add(value)
                     yield _join(module_name, name), value
 
+    def modules(self) -> Iterator[Module]:
+        """This module and every module inside it, in the order of ``named_modules()`` (without names)."""
+        yield self
+        for _, child in self.named_children():
+            yield from child.modules()
+
     def parameters(self) -> list[Value]:
         """All parameters, in the order of ``named_parameters()`` (without making their names)."""
-        found: dict[Value, None] = {}
-        for _, module in self.named_modules():
-            found.update(dict.fromkeys(module.own_parameters()))
-        return list(found)
+        return list(dict.fromkeys(chain.from_iterable(module.own_parameters() for module in self.modules())))
 
     def label_parameters(self, prefix: str = "") -> None:
         """Set each parameter's label to its dotted name, and each module's ``label`` to its place."""
@@ -100,7 +104,7 @@ class Module:
 
     def train(self, mode: bool = True) -> Module:
         """Switch this module and all inside it to training mode; returns ``self``."""
-        for _, module in self.named_modules():
+        for module in self.modules():
             module.training = mode
         return self
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
+from itertools import repeat
 from numbers import Real
 from operator import attrgetter
 
@@ -76,11 +77,9 @@ class Optimizer:
         self.parameters = list(dict.fromkeys(parameters))
         if not self.parameters:
             raise ValueError(f"{type(self).__name__}: no parameters to optimize")
-        for index, p in enumerate(self.parameters):
-            if not isinstance(p, Value):
-                raise TypeError(
-                    f"{type(self).__name__}: parameter {index} is a {type(p).__name__}, not a Value"
-                )
+        if not all(map(isinstance, self.parameters, repeat(Value))):
+            index, p = next((i, p) for i, p in enumerate(self.parameters) if not isinstance(p, Value))
+            raise TypeError(f"{type(self).__name__}: parameter {index} is a {type(p).__name__}, not a Value")
         if not callable(lr) and not (isinstance(lr, (int, float)) and 0 < lr < math.inf):
             raise ValueError(f"{type(self).__name__}: lr must be a positive number or a schedule, got {lr!r}")
         self.lr = lr

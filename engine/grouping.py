@@ -87,7 +87,7 @@ class _ScatterAdd:
 
     def __init__(self, rows: np.ndarray) -> None:
         self.rows = as_block(rows)
-        unique = np.unique(rows)
+        unique = rows if isinstance(self.rows, slice) else np.unique(rows)  # (a block has no repeats)
         self.repeats = len(unique) < len(rows)
         if self.repeats:
             self.order = np.argsort(rows, kind="stable")
@@ -212,10 +212,10 @@ Unit = ElementwiseUnit | MatrixUnit
 
 def _depths(count: int, nodes: Sequence[OpNode]) -> list[int]:
     """depth(leaf) = 0, depth(node) = 1 + max over its parents; ``nodes`` in topological order."""
-    depth = [0] * count
+    depth = np.zeros(count, dtype=int)
     for node in nodes:
-        depth[node.row] = 1 + max(map(depth.__getitem__, node.parents.tolist()))
-    return depth
+        depth[node.row] = depth[node.parents].max() + 1
+    return depth.tolist()
 
 
 def _biases_are_parameters(nodes: Sequence[OpNode], weight_of: np.ndarray) -> bool:
@@ -290,7 +290,7 @@ def group_into_units(
         else passed
         for key, members in ordered
     ]
-    row_of = _rows_by_block(count, ordered, weight_of, outputs, input_rows, passing_on)
+    row_of = _rows_by_block(count, ordered, weight_of, shared_rows, outputs, input_rows, passing_on)
     units: list[Unit] = []
     slots = 0
     for key, members in ordered:
@@ -320,6 +320,7 @@ def _rows_by_block(
     count: int,
     ordered: list[tuple[tuple, list[OpNode]]],
     weight_of: np.ndarray,
+    shared_rows: Sequence[int],
     outputs: Sequence[int],
     input_rows: Sequence[int],
     passing_on: list[list[int] | None],
@@ -341,8 +342,7 @@ def _rows_by_block(
     leaf = np.ones(count, dtype=bool)
     leaf[op_rows] = leaf[inputs] = False
     own_rows = [m.row for (_, members), passed in zip(ordered, passing_on) if passed is None for m in members]
-    shared = np.flatnonzero(weight_of >= 0)
-    shared = shared[np.argsort(weight_of[shared])]  # in the order of the vector of shared values
+    shared = np.asarray(shared_rows, dtype=int)  # in the order of the vector of shared values
     order = np.concatenate(
         (inputs, shared[leaf[shared] & read[shared]], np.flatnonzero(leaf & (weight_of < 0)), own_rows)
     ).astype(int)

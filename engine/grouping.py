@@ -106,14 +106,15 @@ class ElementwiseUnit:
 
     kind = "elementwise"
 
-    def __init__(self, nodes: Sequence[OpNode], depth: int, row_of: np.ndarray) -> None:
+    def __init__(self, nodes: Sequence[OpNode], depth: int, row_of: np.ndarray, no_delta: np.ndarray) -> None:
         self.nodes, self.depth, self.op = tuple(nodes), depth, nodes[0].op
         self.rows = as_block(row_of[[node.row for node in nodes]])
         self.parents = row_of[np.stack([node.parents for node in nodes], axis=1)]  # operands × G
         self._operands = as_block(self.parents.reshape(-1))
         self.first = nodes[0]  # its param stands for all (the grouping keys on it)
         self._per_sample = isinstance(self.first.param, np.ndarray)  # a param per variant
-        self._push = _ScatterAdd(self.parents.reshape(-1))
+        # operands that are all inputs or traced numbers take no Δ: backward has nothing to do
+        self._push = None if no_delta[self.parents].all() else _ScatterAdd(self.parents.reshape(-1))
 
     def operands(self, member: int, values: np.ndarray, slots: np.ndarray) -> np.ndarray:
         """The operands of the unit's node ``member`` for every sample (one row each)."""
@@ -128,8 +129,9 @@ class ElementwiseUnit:
         return local.reshape(operands, group, -1) if local.shape[1] > 1 else local[:, :, np.newaxis]
 
     def backward(self, grads: np.ndarray, local: np.ndarray, slot_grads: np.ndarray) -> None:
-        pushed = local * grads[self.rows]
-        self._push(grads, pushed.reshape(-1, grads.shape[1]))
+        if self._push is not None:
+            pushed = local * grads[self.rows]
+            self._push(grads, pushed.reshape(-1, grads.shape[1]))
 
 
 class MatrixUnit:
@@ -149,12 +151,15 @@ class MatrixUnit:
         row_of: np.ndarray,
         weight_of: np.ndarray,
         first_slot: int,
+        no_delta: np.ndarray,
     ) -> None:
         self.nodes, self.depth, self.op = tuple(nodes), depth, LINEAR
         n = len(nodes[0].parents) // 2
         self.rows = as_block(row_of[[node.row for node in nodes]])
-        self.inputs = as_block(row_of[nodes[0].parents[n : 2 * n]])
-        self._push_inputs = _ScatterAdd(row_of[nodes[0].parents[n : 2 * n]])  # two may share a row
+        inputs = row_of[nodes[0].parents[n : 2 * n]]
+        self.inputs = as_block(inputs)
+        # the first layer's X (the inputs) takes no Δ; two inputs may share a row
+        self._push_inputs = None if no_delta[inputs].all() else _ScatterAdd(inputs)
         own = np.stack([node.parents for node in nodes])  # G × (2n + 1): w, x, b of each node
         self.bias_slots = _biases_are_parameters(nodes, weight_of)
         if self.bias_slots:  # b is slots too, each after its node's weights
@@ -162,7 +167,7 @@ class MatrixUnit:
         else:  # a traced number or a computed node: b is rows of the replay
             self.slot_leaves = weight_of[own[:, :n]].reshape(-1)
             self.bias_rows = row_of[own[:, -1]]
-            self._push_biases = _ScatterAdd(self.bias_rows)
+            self._push_biases = None if no_delta[self.bias_rows].all() else _ScatterAdd(self.bias_rows)
         self.shape = (len(nodes), n)
         """(G, n): the weight matrix W of the unit."""
         self.slots = slice(first_slot, first_slot + self.slot_leaves.size)
@@ -198,12 +203,13 @@ class MatrixUnit:
     def backward(self, grads: np.ndarray, saved, slot_grads: np.ndarray) -> None:
         W, X = saved
         delta = grads[self.rows]
-        self._push_inputs(grads, W.T @ delta)
+        if self._push_inputs is not None:
+            self._push_inputs(grads, W.T @ delta)
         block = self._block(slot_grads)
         block[:, : self.shape[1]] = delta @ X.T
         if self.bias_slots:
             block[:, -1] = delta.sum(axis=1)
-        else:
+        elif self._push_biases is not None:
             self._push_biases(grads, delta)
 
 
@@ -291,17 +297,22 @@ def group_into_units(
         for key, members in ordered
     ]
     row_of = _rows_by_block(count, ordered, weight_of, shared_rows, outputs, input_rows, passing_on)
+    rows = int(row_of.max(initial=-1)) + 1
+    leaf = np.ones(count, dtype=bool)
+    leaf[[node.row for node in nodes]] = False
+    no_delta = np.zeros(rows, dtype=bool)  # the inputs' and traced numbers' rows: no Δ of theirs is read
+    no_delta[row_of[leaf & (weight_of < 0)]] = True
     units: list[Unit] = []
     slots = 0
     for key, members in ordered:
         if key[1] == "matrix":
-            units.append(MatrixUnit(members, key[0], row_of, weight_of, slots))
+            units.append(MatrixUnit(members, key[0], row_of, weight_of, slots, no_delta))
             slots += units[-1].slot_leaves.size
         else:
-            units.append(ElementwiseUnit(members, key[0], row_of))
+            units.append(ElementwiseUnit(members, key[0], row_of, no_delta))
     slot_leaves = np.concatenate([u.slot_leaves for u in units if u.kind == "matrix"] or [np.zeros(0, int)])
     replayed = [unit for unit, passed in zip(units, passing_on) if passed is None]
-    return Plan(units, replayed, row_of, int(row_of.max(initial=-1)) + 1, slot_leaves.astype(int))
+    return Plan(units, replayed, row_of, rows, slot_leaves.astype(int))
 
 
 def _passed_on(node: OpNode, ones: frozenset[int]) -> int | None:

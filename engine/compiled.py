@@ -122,8 +122,9 @@ class CompiledGraph:
         self._position = dict(zip(self.nodes, range(len(self.nodes))))
         self.output_rows = np.array([self._position[node] for node in first.outputs])
         self.input_count = len(first.inputs)
-        self._sort_leaves({node: column for column, node in enumerate(first.inputs)}, leading)
-        self.steps = [self._step(row, node) for row, node in enumerate(self.nodes) if node.parents]
+        op_rows = [row for row, node in enumerate(self.nodes) if node.parents]
+        self.steps = [self._step(row, self.nodes[row]) for row in op_rows]
+        self._sort_leaves({node: column for column, node in enumerate(first.inputs)}, leading, op_rows)
         self._edges = (  # (consumer, operand) rows of every edge, to find who reads a row
             np.repeat([step.row for step in self.steps], [len(step.parents) for step in self.steps]),
             np.concatenate([step.parents for step in self.steps] or [np.zeros(0, int)]),
@@ -254,11 +255,12 @@ class CompiledGraph:
             )
         return replace(step, param=np.append(step.param, op.param), ops_by_variant=(*step.ops_by_variant, op))
 
-    def _sort_leaves(self, inputs: dict[Value, int], leading: Sequence[Value]) -> None:
+    def _sort_leaves(self, inputs: dict[Value, int], leading: Sequence[Value], op_rows: list[int]) -> None:
         """Each leaf's kind: an input (a column of X), shared (the same Value in every
         variant: a parameter) or traced (its value per variant: constants, targets).
         With one variant every leaf but the constants looks shared; ``add`` corrects that.
-        The shared leaves are numbered ``leading`` first (those of them in the graph)."""
+        The shared leaves are numbered ``leading`` first (those of them that are leaves of
+        the graph, and not inputs), then the others in the order of the graph."""
         self._first_inputs = inputs
         nodes, count = self.nodes, len(self.nodes)
         position = self._position
@@ -267,22 +269,21 @@ class CompiledGraph:
         in_graph = input_rows >= 0  # an input the outputs do not depend on has no row
         order = np.argsort(input_rows[in_graph], kind="stable")
         self.input_rows, self.input_columns = input_rows[in_graph][order], input_columns[in_graph][order]
-        leaves = [row for row, node in enumerate(nodes) if not node.parents]
-        self.traced_rows = np.array([row for row in leaves if isinstance(nodes[row], Constant)], int)
-        shared = np.zeros(count, dtype=bool)
-        shared[leaves] = True
-        shared[self.input_rows] = shared[self.traced_rows] = False
+        leaf = np.ones(count, dtype=bool)
+        leaf[op_rows] = leaf[self.input_rows] = False
         first = np.fromiter(map(position.get, leading, repeat(-1)), int, len(leading))
         first = first[first >= 0]
-        first = first[shared[first]]  # (a leading leaf that is an input or a constant is not shared)
-        rest = shared.copy()
-        rest[first] = False
+        first = first[leaf[first]]
+        rest = leaf.copy()
+        rest[first] = False  # the leaves that do not lead: constants, and shared leaves in graph order
+        traced = [row for row in np.flatnonzero(rest).tolist() if isinstance(nodes[row], Constant)]
+        self.traced_rows = np.array(traced, int)
+        rest[self.traced_rows] = False
         self.shared_rows = np.concatenate((first, np.flatnonzero(rest)))
         self.shared: list[Value] = list(map(nodes.__getitem__, self.shared_rows.tolist()))
-        self._is_shared = shared  # row → is it a shared leaf
-        self.traced_values = np.array(
-            [nodes[row].data for row in self.traced_rows.tolist()], dtype=float
-        ).reshape(-1, 1)
+        leaf[self.traced_rows] = False
+        self._is_shared = leaf  # row → is it a shared leaf
+        self.traced_values = np.array([nodes[row].data for row in traced], dtype=float).reshape(-1, 1)
 
     def _step(self, row: int, node: Value) -> OpNode:
         if node.operation.evaluate_batch is None:

@@ -34,9 +34,9 @@ model, traced once, under a loss traced per target): only its own nodes are comp
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from itertools import repeat
-from operator import attrgetter
+from operator import attrgetter, is_
 
 import numpy as np
 
@@ -124,6 +124,8 @@ class CompiledGraph:
         self.input_count = len(first.inputs)
         op_rows = [row for row, node in enumerate(self.nodes) if node.parents]
         self.steps = [self._step(row, self.nodes[row]) for row in op_rows]
+        self._step_of = dict(zip(op_rows, range(len(op_rows))))  # row → its step
+        self._per_variant: set[int] = set()  # the steps whose op's parameter differs per variant
         self._sort_leaves({node: column for column, node in enumerate(first.inputs)}, leading, op_rows)
         self._edges = (  # (consumer, operand) rows of every edge, to find who reads a row
             np.repeat([step.row for step in self.steps], [len(step.parents) for step in self.steps]),
@@ -147,17 +149,18 @@ class CompiledGraph:
             ValueError: the trace differs in shape from variant 0, naming the node.
         """
         own = self._own_nodes(trace, self.variants)
-        # the steps may still refuse the trace: build them before changing anything
-        steps = [
-            self._extend_step(step, own.get(step.row, self.nodes[step.row]))
-            if step.row in own or isinstance(step.param, np.ndarray)
-            else step
-            for step in self.steps
-        ]
+        # the steps may still refuse the trace: build them before changing anything. Only the
+        # trace's own op nodes, and those with a parameter per variant already, gain a variant
+        steps = list(self.steps)
+        for index in {self._step_of[row] for row in own if row in self._step_of} | self._per_variant:
+            steps[index] = self._extend_step(
+                steps[index], own.get(steps[index].row, self.nodes[steps[index].row])
+            )
+        per_variant = {index for index, step in enumerate(steps) if isinstance(step.param, np.ndarray)}
         self._unshare([row for row in own if self._is_shared[row]])
         column = [[own.get(row, self.nodes[row]).data] for row in self.traced_rows.tolist()]
         self.traced_values = np.hstack((self.traced_values, np.array(column, dtype=float).reshape(-1, 1)))
-        self.steps = steps
+        self.steps, self._per_variant = steps, per_variant
         self.variants += 1
         self._layout_made = None  # a leaf may have become a traced number: group again
 
@@ -185,7 +188,12 @@ class CompiledGraph:
                 f"CompiledGraph: variant {variant} has {len(trace.outputs)} outputs and {len(trace.inputs)} "
                 f"inputs, variant 0 has {len(self.output_rows)} and {self.input_count}"
             )
-        inputs = {node: column for column, node in enumerate(trace.inputs)}
+        same_inputs = len(trace.inputs) == self.input_count and all(
+            map(is_, trace.inputs, self._first_input_list)
+        )
+        inputs = (
+            self._first_inputs if same_inputs else {node: column for column, node in enumerate(trace.inputs)}
+        )
         own: dict[int, Value] = {}
         row_of_own: dict[Value, int] = {}
         kept: set[int] = set()  # rows where the walk met variant 0's node
@@ -218,6 +226,8 @@ class CompiledGraph:
             raise differ(
                 int(kept_reader[0]) if len(kept_reader) else -1, "its operands come from other nodes"
             )
+        if same_inputs and not is_own[self.input_rows].any():
+            return own  # variant 0's very inputs, in the same places
         for row, column in zip(self.input_rows.tolist(), self.input_columns.tolist()):
             if own.get(row, self.nodes[row]) is not trace.inputs[column]:
                 raise differ(row, f"it is not input {column} of this trace")
@@ -250,10 +260,16 @@ class CompiledGraph:
         if not isinstance(step.param, np.ndarray):
             if op.param == step.param:
                 return step
-            step = replace(
-                step, param=np.array([step.param] * self.variants), ops_by_variant=(step.op,) * self.variants
+            step = OpNode(
+                step.row,
+                step.op,
+                step.parents,
+                np.array([step.param] * self.variants),
+                (step.op,) * self.variants,
             )
-        return replace(step, param=np.append(step.param, op.param), ops_by_variant=(*step.ops_by_variant, op))
+        return OpNode(
+            step.row, step.op, step.parents, np.append(step.param, op.param), (*step.ops_by_variant, op)
+        )
 
     def _sort_leaves(self, inputs: dict[Value, int], leading: Sequence[Value], op_rows: list[int]) -> None:
         """Each leaf's kind: an input (a column of X), shared (the same Value in every
@@ -262,6 +278,7 @@ class CompiledGraph:
         The shared leaves are numbered ``leading`` first (those of them that are leaves of
         the graph, and not inputs), then the others in the order of the graph."""
         self._first_inputs = inputs
+        self._first_input_list = list(inputs)
         nodes, count = self.nodes, len(self.nodes)
         position = self._position
         input_rows = np.fromiter(map(position.get, inputs, repeat(-1)), int, len(inputs))

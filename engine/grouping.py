@@ -229,12 +229,14 @@ def _biases_are_parameters(nodes: Sequence[OpNode], weight_of: np.ndarray) -> bo
     return bool((weight_of[[node.parents[-1] for node in nodes]] >= 0).all())
 
 
-def _is_matrix_row(node: OpNode, weight_of: np.ndarray) -> bool:
-    """A linear node whose weights are parameters and whose inputs are distinct rows."""
+def _matrix_inputs(node: OpNode, is_weight: np.ndarray) -> tuple[int, ...] | None:
+    """The input rows of a linear node whose weights are parameters and whose inputs are
+    distinct rows (a row of a matrix unit), else None."""
     if node.op.evaluate_batch is not LINEAR.evaluate_batch or len(node.parents) < 3:
-        return False
+        return None
     n = len(node.parents) // 2
-    return bool((weight_of[node.parents[:n]] >= 0).all()) and len(set(node.parents[n : 2 * n].tolist())) == n
+    inputs = tuple(node.parents[n : 2 * n].tolist())
+    return inputs if len(set(inputs)) == n and is_weight[node.parents[:n]].all() else None
 
 
 @dataclass(frozen=True)
@@ -280,10 +282,11 @@ def group_into_units(
     weight_of = np.full(count, -1)  # each shared leaf's place in the vector of shared values
     weight_of[np.asarray(shared_rows, dtype=int)] = np.arange(len(shared_rows))
     groups: dict[tuple, list[OpNode]] = {}
+    is_weight = weight_of >= 0
     for node in nodes:
-        if _is_matrix_row(node, weight_of):
-            n = len(node.parents) // 2
-            key = (depth[node.row], "matrix", tuple(node.parents[n : 2 * n].tolist()))
+        inputs = _matrix_inputs(node, is_weight)
+        if inputs is not None:
+            key = (depth[node.row], "matrix", inputs)
         else:
             param = ("own", node.row) if isinstance(node.param, np.ndarray) else node.param
             key = (depth[node.row], node.op.evaluate_batch, len(node.parents), param)

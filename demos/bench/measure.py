@@ -12,7 +12,17 @@ import tracemalloc
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-__all__ = ["Failure", "Phases", "median_phases", "traced_bytes", "machine", "seconds"]
+__all__ = [
+    "Failure",
+    "Phases",
+    "median_phases",
+    "Rounds",
+    "side_by_side",
+    "median_ratio",
+    "traced_bytes",
+    "machine",
+    "seconds",
+]
 
 
 @dataclass(frozen=True)
@@ -60,6 +70,36 @@ def median_phases(run: Callable[[Phases], object], runs: int, warmups: int = 1) 
         failures = [v for v in values if isinstance(v, Failure)]
         summary[name] = failures[0] if failures else statistics.median(values)
     return summary
+
+
+Rounds = dict[str, list[dict[str, float]]]
+
+
+def side_by_side(forms: dict[str, Callable[[Phases], object]], rounds: int, warmups: int = 1) -> Rounds:
+    """Each form's phases, round by round: every form runs once a round, all in this process.
+
+    The order rotates from round to round, so no form always runs first or always right
+    after the same other; ``warmups`` untimed rounds come first. Two forms measured so
+    share the machine's moment, which a ratio between separate processes does not.
+    """
+    names = list(forms)
+    runs: Rounds = {name: [] for name in names}
+    for index in range(warmups + rounds):
+        turn = index % len(names)
+        for name in names[turn:] + names[:turn]:
+            phases = Phases()
+            forms[name](phases)
+            if index >= warmups:
+                runs[name].append(phases.seconds)
+    return runs
+
+
+def median_ratio(runs: Rounds, numerator: tuple[str, str], denominator: tuple[str, str]) -> float:
+    """The median over rounds of one (form, phase)'s seconds over another's in the same round."""
+    (top, top_phase), (bottom, bottom_phase) = numerator, denominator
+    return statistics.median(
+        a[top_phase] / b[bottom_phase] for a, b in zip(runs[top], runs[bottom], strict=True)
+    )
 
 
 def traced_bytes(build: Callable[[], object]) -> int:

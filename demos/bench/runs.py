@@ -15,6 +15,7 @@ __all__ = ["Sizes", "SIZES", "Row", "PARTS", "measure_all"]
 
 Log = Callable[[str], None]
 STEPS = 100
+SIDE_BY_SIDE = "(the median of per-round ratios, measured side by side in one process)"
 
 
 @dataclass
@@ -59,14 +60,17 @@ class _Bench:
         return {name: self.run(task, name) for name in ENGINE_NAMES}
 
     def _compiled_moons(self) -> tuple[float | Failure, Row, list[Row]]:
-        """The compiled 100-step moons run, the numpy row beside it and the compiled step's phases."""
-        compiled = self.run("compiled-training", "pathgrad")
+        """The compiled 100-step moons run, the numpy row beside it (measured side by side in
+        one process) and the compiled step's phases."""
+        both = self.run("moons-side-by-side", "pathgrad")
         split = self.run("compiled-split", "moons")
-        matrix = self.run("numpy-training", "numpy")
-        compiled_run, matrix_run = _value(compiled, "run"), _value(matrix, "run")
-        numbers = isinstance(compiled_run, float) and isinstance(matrix_run, float)
-        ratio = f"compiled ÷ numpy = {compiled_run / matrix_run:.1f}×; " if numbers else ""
-        losses = f"last loss compiled {compiled.get('last loss')!r}, numpy {matrix.get('last loss')!r}"
+        compiled_run, matrix_run = _value(both, "compiled"), _value(both, "numpy")
+        ratio = (
+            "" if "error" in both else f"compiled ÷ numpy = {both['compiled ÷ numpy']:.1f}× {SIDE_BY_SIDE}; "
+        )
+        losses = (
+            f"last loss compiled {both.get('last loss compiled')!r}, numpy {both.get('last loss numpy')!r}"
+        )
         numpy_row = Row(
             "  numpy matrices, backward by hand (the practical limit)",
             "info",
@@ -168,41 +172,44 @@ class _Bench:
         ]
 
     def digits(self) -> list[Row]:
-        results = {form: self.run("digits-epoch", form) for form in ("compiled", "numpy", "torch")}
+        result = self.run("digits-side-by-side", "pathgrad")
         split = self.run("compiled-split", "digits")
-        epochs = {form: _value(result, "epoch") for form, result in results.items()}
-        numbers = all(isinstance(value, float) for value in epochs.values())
-        ratios = (
-            f"compiled ÷ numpy = {epochs['compiled'] / epochs['numpy']:.1f}×, "
-            f"compiled ÷ torch = {epochs['compiled'] / epochs['torch']:.1f}×; "
-            if numbers
-            else ""
+        failed = "error" in result
+
+        def ratios(name: str) -> str:
+            if failed:
+                return ""
+            shown = [
+                f"{key} = {result[key]:.1f}×"
+                for key in (f"{name} ÷ numpy", f"{name} ÷ torch")
+                if key in result
+            ]
+            return ", ".join(shown) + " " + SIDE_BY_SIDE
+
+        losses = ", ".join(
+            f"{form} {result.get(f'last loss {form}')!r}" for form in ("compiled", "numpy", "torch")
         )
-        losses = ", ".join(f"{form} {result.get('last loss')!r}" for form, result in results.items())
         return [
             Row(
-                "digits 64-32-10 epoch (1,437 images, batches of 64, Adam), pathgrad compiled",
+                "digits 64-32-10 epoch (1,437 images, batches of 64, Adam), pathgrad compiled, first epoch",
                 "time",
-                {"pathgrad": epochs["compiled"], "torch": epochs["torch"]},
+                {"pathgrad": _value(result, "compiled"), "torch": _value(result, "torch")},
                 "within 3× of numpy",
-                "torch: nn.Sequential in float64, CrossEntropyLoss and Adam on the same batches; "
-                "compiled includes the tracing (the model once, its loss once per digit)",
+                "includes the tracing (the model once, its loss once per digit); " + ratios("compiled"),
             ),
             Row(
                 "  same, a second epoch of the compiled model (its sample graphs traced already)",
-                "info",
-                {"pathgrad": _value(results["compiled"], "next epoch")},
-                note=(
-                    f"second compiled epoch ÷ numpy = {_value(results['compiled'], 'next epoch') / epochs['numpy']:.1f}×"
-                    if numbers
-                    else ""
-                ),
+                "time",
+                {"pathgrad": _value(result, "next epoch"), "torch": _value(result, "torch")},
+                "within 3× of numpy",
+                ratios("next"),
             ),
             Row(
                 "  numpy matrices, backward and Adam by hand",
                 "info",
-                {"pathgrad": epochs["numpy"]},
-                note=ratios + "last losses " + losses,
+                {"pathgrad": _value(result, "numpy")},
+                note="torch: nn.Sequential in float64, CrossEntropyLoss and Adam on the same batches; "
+                "last losses " + losses,
             ),
             *self._split_rows("  compiled step (64 images, after tracing)", split),
         ]

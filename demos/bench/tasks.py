@@ -8,11 +8,20 @@ a last loss, or a ``Failure`` such as micrograd's RecursionError.
 from __future__ import annotations
 
 import gc
+import statistics
 from collections.abc import Callable
 from itertools import count
 
 from demos.bench import digits, moons, workloads
-from demos.bench.measure import Failure, Phases, median_phases, traced_bytes
+from demos.bench.measure import (
+    Failure,
+    Phases,
+    Rounds,
+    median_phases,
+    median_ratio,
+    side_by_side,
+    traced_bytes,
+)
 from demos.bench.peers import engine_named
 from demos.bench.sizes import Sizes
 from pathgrad import nn
@@ -92,28 +101,30 @@ def chain(name: str, sizes: Sizes) -> Result:
     return median_phases(run, sizes.chain_runs if name == "pathgrad" else 1, 0)
 
 
-def _whole_run(train: Callable[[moons.MoonsSetup], float], sizes: Sizes, runs: int) -> Result:
+def _median(rounds: list[dict[str, float]], phase: str) -> float:
+    return statistics.median(r[phase] for r in rounds)
+
+
+def _medians(runs: Rounds, phase: str) -> Result:
+    return {form: _median(rounds, phase) for form, rounds in runs.items()}
+
+
+def moons_side_by_side(_: str, sizes: Sizes) -> Result:
+    """micrograd's 100-step moons run with ``fit(..., engine="compiled")`` (a model made
+    untimed each round) and as numpy matrices with a hand-written backward, side by side."""
     setup = moons.MoonsSetup(sizes.moons_samples)
-    last = []
-    result = median_phases(lambda phases: last.append(phases.timed("run", lambda: train(setup))), runs, 1)
-    return {**result, "last loss": last[-1]}
+    last: Result = {}
 
-
-def compiled_training(_: str, sizes: Sizes) -> Result:
-    """micrograd's 100-step moons run with ``fit(..., engine="compiled")``, from a model made untimed."""
-    setup = moons.MoonsSetup(sizes.moons_samples)
-    last = []
-
-    def run(phases: Phases) -> None:
+    def compiled(phases: Phases) -> None:
         _, model, _ = setup.model("pathgrad")
-        last.append(phases.timed("run", lambda: moons.compiled_training(setup, model)))
+        last["last loss compiled"] = phases.timed("run", lambda: moons.compiled_training(setup, model))
 
-    return {**median_phases(run, max(3, sizes.training_runs), 1), "last loss": last[-1]}
+    def matrices(phases: Phases) -> None:
+        last["last loss numpy"] = phases.timed("run", lambda: moons.numpy_training(setup))
 
-
-def numpy_training(_: str, sizes: Sizes) -> Result:
-    """The same run as numpy matrices with a hand-written backward."""
-    return _whole_run(moons.numpy_training, sizes, max(3, sizes.training_runs))
+    runs = side_by_side({"compiled": compiled, "numpy": matrices}, max(3, sizes.training_runs))
+    ratio = median_ratio(runs, ("compiled", "run"), ("numpy", "run"))
+    return {**_medians(runs, "run"), "compiled ÷ numpy": ratio, **last}
 
 
 def micrograd_training(_: str, sizes: Sizes) -> Result:
@@ -208,27 +219,41 @@ def compiled_split(workload: str, sizes: Sizes) -> Result:
     return median_phases(run, 20 * sizes.moons_runs, sizes.warmups)
 
 
-def digits_epoch(form: str, sizes: Sizes) -> Result:
-    """One epoch of the digits network: ``compiled``, ``numpy`` or ``torch`` (the last loss too).
+def digits_side_by_side(_: str, sizes: Sizes) -> Result:
+    """One epoch of the digits network, compiled, as numpy matrices and in PyTorch, side by side.
 
-    The compiled form also times a second epoch of the same model, whose sample graphs
-    are traced already.
+    Each round the compiled form trains a fresh model for two epochs: the first includes
+    the tracing (the model once, its loss once per digit), the second replays graphs
+    traced already. PyTorch's model is made untimed each round.
     """
     setup = digits.DigitsSetup.make()
-    last = []
+    last: Result = {}
 
-    def run(phases: Phases) -> None:
-        if form == "compiled":
-            model = setup.model()
-            last.append(phases.timed("epoch", lambda: digits.compiled_epoch(setup, model)))
-            phases.timed("next epoch", lambda: digits.compiled_epoch(setup, model))  # traced already
-        elif form == "numpy":
-            last.append(phases.timed("epoch", lambda: digits.numpy_epoch(setup)))
-        else:
-            model = digits.torch_model(setup)
-            last.append(phases.timed("epoch", lambda: digits.torch_epoch(setup, model)))
+    def compiled(phases: Phases) -> None:
+        model = setup.model()
+        last["last loss compiled"] = phases.timed("epoch", lambda: digits.compiled_epoch(setup, model))
+        phases.timed("next epoch", lambda: digits.compiled_epoch(setup, model))
 
-    return {**median_phases(run, max(3, sizes.training_runs), 1), "last loss": last[-1]}
+    def matrices(phases: Phases) -> None:
+        last["last loss numpy"] = phases.timed("epoch", lambda: digits.numpy_epoch(setup))
+
+    def torch(phases: Phases) -> None:
+        model = digits.torch_model(setup)
+        last["last loss torch"] = phases.timed("epoch", lambda: digits.torch_epoch(setup, model))
+
+    forms = {"compiled": compiled, "numpy": matrices}
+    try:
+        import torch as _  # noqa: F401
+    except ImportError as error:
+        missing: Result = {"torch": Failure(f"not installed: {error}")}
+    else:
+        forms["torch"], missing = torch, {}
+    runs = side_by_side(forms, max(3, sizes.training_runs))
+    result = {**_medians(runs, "epoch"), **missing, "next epoch": _median(runs["compiled"], "next epoch")}
+    for phase, name in (("epoch", "compiled"), ("next epoch", "next")):
+        for other in [form for form in forms if form != "compiled"]:
+            result[f"{name} ÷ {other}"] = median_ratio(runs, ("compiled", phase), (other, "epoch"))
+    return {**result, **last}
 
 
 TASKS: dict[str, Callable[[str, Sizes], Result]] = {
@@ -237,11 +262,10 @@ TASKS: dict[str, Callable[[str, Sizes], Result]] = {
     "memory": memory,
     "diamonds": diamonds,
     "chain": chain,
-    "compiled-training": compiled_training,
-    "numpy-training": numpy_training,
+    "moons-side-by-side": moons_side_by_side,
     "micrograd-training": micrograd_training,
     "pictures": pictures,
     "fit-step": fit_step,
     "compiled-split": compiled_split,
-    "digits-epoch": digits_epoch,
+    "digits-side-by-side": digits_side_by_side,
 }

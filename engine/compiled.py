@@ -405,7 +405,8 @@ class CompiledGraph:
             self._refuse_non_finite(weights)
         if len(layout.shared_read):  # shared leaves that units read as rows, not as slots
             values[layout.shared_rows] = weights[layout.shared_read, np.newaxis]
-        values[layout.traced_rows] = np.take(layout.traced_values, variants, axis=1)
+        if len(layout.traced_values):
+            values[layout.traced_rows] = np.take(layout.traced_values, variants, axis=1)
         slots = weights[layout.slots]  # (a view when the slots are the shared values in order)
         saved = []
         with np.errstate(**_RAISE_ON_BAD_NUMBERS):

@@ -317,4 +317,5 @@ def compiled_step(
     replay = compiled.forward(X, y)
     penalty, data, grads = compiled.backward(replay, objective.l2, optimizer, write_back)
     compiled.update(optimizer, data, grads, write_back)
-    return BatchResult(float(replay.output(0).mean()) + penalty, compiled.outputs(replay))
+    losses = replay.output(0)
+    return BatchResult(float(losses.sum()) / len(losses) + penalty, compiled.outputs(replay))

@@ -109,7 +109,11 @@ class Optimizer:
                 else np.full(count, unset, dtype=float)
                 for key, unset in self.STATE.items()
             }
-            self._stepped = np.array([p in state for p in self.parameters], dtype=bool)
+            self._stepped = (
+                np.array([p in state for p in self.parameters], dtype=bool)
+                if state
+                else np.zeros(count, dtype=bool)
+            )
             self._state = {}
         return self._arrays
 

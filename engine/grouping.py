@@ -26,8 +26,10 @@ vector units, found from the graph itself rather than from knowing which model m
   when the biases are parameters, ∂L/∂b = Σ_samples δ).
 
 Units run in order of depth, so every operand is ready before it is read, and in
-reverse for backward, so every Δ is final before it is pushed. The units hold only
-row numbers: the replay (``pathgrad.engine.compiled``) owns the value and gradient matrices.
+reverse for backward, so every Δ is final before it is pushed. Only the shared leaves'
+Δ are wanted, so nothing is pushed into the rows of the inputs and the traced numbers
+(the first layer computes no Wᵀδ). The units hold only row numbers: the replay
+(``pathgrad.engine.compiled``) owns the value and gradient matrices.
 
 Where each node's row is, is the pass's choice too: the leaves first (the inputs in the
 order of X's columns), then each unit's nodes one after the other. A unit then reads a

@@ -105,15 +105,15 @@ class CompiledGraph:
     Args:
         traces: one ``Trace`` per variant; all must have the same shape (same ops
             wired the same way, the same shared leaves).
-        leading: shared leaves to number first in ``shared``, in this order (a model's
-            parameters, so that a caller keeping them in an array needs no reordering);
-            the others follow in the order of the graph.
+        parameters: shared leaves to number first in ``shared``, in this order (a
+            model's parameters, so that a caller keeping them in an array needs no
+            reordering); the others follow in the order of the graph.
 
     Raises:
         ValueError: the traces differ in shape, naming the variant and the node.
     """
 
-    def __init__(self, traces: Sequence[Trace], leading: Sequence[Value] = ()) -> None:
+    def __init__(self, traces: Sequence[Trace], parameters: Sequence[Value] = ()) -> None:
         if not traces:
             raise ValueError("CompiledGraph: needs at least one trace")
         first = traces[0]
@@ -126,7 +126,7 @@ class CompiledGraph:
         self.steps = [self._step(row, self.nodes[row]) for row in op_rows]
         self._step_of = dict(zip(op_rows, range(len(op_rows))))  # row → its step
         self._per_variant: set[int] = set()  # the steps whose op's parameter differs per variant
-        self._sort_leaves({node: column for column, node in enumerate(first.inputs)}, leading, op_rows)
+        self._sort_leaves({node: column for column, node in enumerate(first.inputs)}, parameters, op_rows)
         self._edges = (  # (consumer, operand) rows of every edge, to find who reads a row
             np.repeat([step.row for step in self.steps], [len(step.parents) for step in self.steps]),
             np.concatenate([step.parents for step in self.steps] or [np.zeros(0, int)]),
@@ -271,11 +271,11 @@ class CompiledGraph:
             step.row, step.op, step.parents, np.append(step.param, op.param), (*step.ops_by_variant, op)
         )
 
-    def _sort_leaves(self, inputs: dict[Value, int], leading: Sequence[Value], op_rows: list[int]) -> None:
+    def _sort_leaves(self, inputs: dict[Value, int], parameters: Sequence[Value], op_rows: list[int]) -> None:
         """Each leaf's kind: an input (a column of X), shared (the same Value in every
         variant: a parameter) or traced (its value per variant: constants, targets).
         With one variant every leaf but the constants looks shared; ``add`` corrects that.
-        The shared leaves are numbered ``leading`` first (those of them that are leaves of
+        The shared leaves are numbered ``parameters`` first (those of them that are leaves of
         the graph, and not inputs), then the others in the order of the graph."""
         self._first_inputs = inputs
         self._first_input_list = list(inputs)
@@ -288,11 +288,11 @@ class CompiledGraph:
         self.input_rows, self.input_columns = input_rows[in_graph][order], input_columns[in_graph][order]
         leaf = np.ones(count, dtype=bool)
         leaf[op_rows] = leaf[self.input_rows] = False
-        first = np.fromiter(map(position.get, leading, repeat(-1)), int, len(leading))
+        first = np.fromiter(map(position.get, parameters, repeat(-1)), int, len(parameters))
         first = first[first >= 0]
         first = first[leaf[first]]
         rest = leaf.copy()
-        rest[first] = False  # the leaves that do not lead: constants, and shared leaves in graph order
+        rest[first] = False  # the other leaves: constants, and shared leaves in graph order
         traced = [row for row in np.flatnonzero(rest).tolist() if isinstance(nodes[row], Constant)]
         self.traced_rows = np.array(traced, int)
         rest[self.traced_rows] = False

@@ -121,7 +121,7 @@ class CompiledModel:
                     self.write_back()
                     trace = self._trace(y[row])
                     if self.graph is None:
-                        self.graph = CompiledGraph([trace], leading=self.parameters)
+                        self.graph = CompiledGraph([trace], parameters=self.parameters)
                     else:
                         self.graph.add(trace)
                     variant_of[key] = self.graph.variants - 1
@@ -269,7 +269,7 @@ class CompiledModel:
             is_parameter = np.zeros(len(shared), dtype=bool)
             is_parameter[position[position >= 0]] = True
             self._place = position, np.flatnonzero(position < 0), np.flatnonzero(~is_parameter)
-            self._block = as_block(position)  # a slice when they lead in order: views, not copies
+            self._block = as_block(position)  # a slice when they come first, in order: views, not copies
             self._places_for = self.graph.variants
         return self._place
 

@@ -82,11 +82,11 @@ def test_an_mlp_layer_reads_the_layer_before_as_one_block_of_rows_and_its_weight
     assert sorted(plan.slot_leaves.tolist()) == list(range(len(model.parameters())))
 
 
-def test_traced_with_the_parameters_leading_the_slots_are_the_parameters_in_order():
-    """``leading=model.parameters()``: the slots are the vector of shared values itself, no gather."""
+def test_traced_with_the_parameters_first_the_slots_are_the_parameters_in_order():
+    """``parameters=model.parameters()``: the slots are the vector of shared values itself, no gather."""
     model = MLP(3, [5, 4, 2], rng=random.Random(0))
     inputs = [Value(0.0) for _ in range(3)]
-    graph = CompiledGraph([Trace(inputs, [apply(ops.SUM, *model(inputs))])], leading=model.parameters())
+    graph = CompiledGraph([Trace(inputs, [apply(ops.SUM, *model(inputs))])], parameters=model.parameters())
     assert graph.shared == model.parameters()
     assert graph._layout.slots == slice(0, len(model.parameters()))
 

@@ -106,10 +106,10 @@ def two_paths(w: float = 0.8, which: int | None = None) -> Diagram:
 
 
 def pre_post_activation_graph() -> Value:
-    r"""One tanh neuron and a squared error: L = (h − 1)², h = tanh(a_h), a_h = w1·x1 + w2·x2 + b.
+    r"""One tanh neuron and a squared error: L = (h − y)², h = tanh(a_h), a_h = w1·x1 + w2·x2 + b, y = 1.
 
-    After backward: Δ = ∂L/∂h = 2(h − 1), δ = ∂L/∂a_h = Φ'(a_h)·Δ, ∂L/∂w_i = δ·x_i.
-    Returns L.
+    After backward: Δ = ∂L/∂h = 2(h − y), δ = ∂L/∂a_h = Φ'(a_h)·Δ, ∂L/∂w_i = δ·x_i.
+    Every node is named, the target and the error included. Returns L.
     """
     x1, x2 = Value(1.0, "x1"), Value(-2.0, "x2")
     w1, w2, b = Value(0.5, "w1"), Value(0.25, "w2"), Value(0.4, "b")
@@ -117,7 +117,9 @@ def pre_post_activation_graph() -> Value:
     a.label = "a_h (pre-activation)"
     h = a.tanh()
     h.label = "h (post-activation)"
-    loss = (h - 1.0) ** 2
+    error = h - Value(1.0, "y (target)")
+    error.label = "h − y"
+    loss = error**2
     loss.label = "L"
     loss.backward()
     return loss

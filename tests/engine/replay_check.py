@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pytest
@@ -14,11 +14,16 @@ RTOL, ATOL = 1e-9, 1e-12
 
 
 def replay_against_scalar(
-    build: Callable[[list[Value]], Value], X: np.ndarray, leaves: list[Value]
+    build: Callable[[list[Value]], Value],
+    X: np.ndarray,
+    leaves: list[Value],
+    parameters: Sequence[Value] = (),
 ) -> CompiledGraph:
-    """Replay ``build``'s graph over X; its outputs and Σ-over-samples leaf grads equal scalar runs."""
+    """Replay ``build``'s graph over X; its outputs and Σ-over-samples leaf grads equal scalar runs.
+
+    ``parameters`` goes to ``CompiledGraph`` (the shared leaves it numbers first)."""
     inputs = [Value(float(v), f"x{i + 1}") for i, v in enumerate(X[0])]
-    graph = CompiledGraph([Trace(inputs, [build(inputs)])])
+    graph = CompiledGraph([Trace(inputs, [build(inputs)])], parameters=parameters)
     for leaf in leaves:
         leaf.grad = None
     replay = graph.forward(X)

@@ -260,3 +260,16 @@ def test_a_variant_with_its_inputs_in_another_order_is_refused():
     graph = CompiledGraph([Trace([x1, x2], [w * x1 - x2])])
     with pytest.raises(ValueError, match="variant 1 differs from variant 0 at node .*'x1'.*not input 0"):
         graph.add(Trace([x2, x1], [w * x1 - x2]))
+
+
+def test_a_parameter_listed_twice_gets_its_gradient_once():
+    """``parameters=[w, b, w]`` (tied weights gathered from two places): w is one shared leaf,
+    its gradient Σ_samples ∂L/∂w once, as the scalar engine gives it."""
+    w, b = Value(0.5, "w"), Value(0.1, "b")
+
+    def build(x):
+        return (w * x[0] + b).tanh() * w
+
+    X = np.random.default_rng(4).normal(size=(5, 1))
+    graph = replay_against_scalar(build, X, [w, b], parameters=[w, b, w])
+    assert graph.shared == [w, b]

@@ -276,7 +276,7 @@ class CompiledGraph:
         variant: a parameter) or traced (its value per variant: constants, targets).
         With one variant every leaf but the constants looks shared; ``add`` corrects that.
         The shared leaves are numbered ``parameters`` first (those of them that are leaves of
-        the graph, and not inputs), then the others in the order of the graph."""
+        the graph, and not inputs, each once), then the others in the order of the graph."""
         self._first_inputs = inputs
         self._first_input_list = list(inputs)
         nodes, count = self.nodes, len(self.nodes)
@@ -288,6 +288,7 @@ class CompiledGraph:
         self.input_rows, self.input_columns = input_rows[in_graph][order], input_columns[in_graph][order]
         leaf = np.ones(count, dtype=bool)
         leaf[op_rows] = leaf[self.input_rows] = False
+        parameters = list(dict.fromkeys(parameters))  # each once: a leaf listed twice is one shared leaf
         first = np.fromiter(map(position.get, parameters, repeat(-1)), int, len(parameters))
         first = first[first >= 0]
         first = first[leaf[first]]

@@ -273,3 +273,14 @@ def test_a_parameter_listed_twice_gets_its_gradient_once():
     X = np.random.default_rng(4).normal(size=(5, 1))
     graph = replay_against_scalar(build, X, [w, b], parameters=[w, b, w])
     assert graph.shared == [w, b]
+
+
+def test_a_variant_whose_inputs_are_not_those_of_variant_0_with_a_repeated_input_is_refused():
+    """Variant 0 lists x as column 0 and again as column 1 (the replay reads x from column 1);
+    variant 1 lists x, then z: its x is column 0. A replay of variant 1 would give
+    (0.5·X₁ + 1)² where its scalar graph gives (0.5·X₀ + 1)², so it is refused."""
+    x, z, w = Value(1.0, "x"), Value(2.0, "z"), Value(0.5, "w")
+    product = w * x  # the model's part, traced once
+    graph = CompiledGraph([Trace([x, x], [(product - 1.0) ** 2])])
+    with pytest.raises(ValueError, match="variant 1 differs from variant 0 at node .*'x'.*not input 1"):
+        graph.add(Trace([x, z], [(product - -1.0) ** 2]))

@@ -122,6 +122,7 @@ class CompiledGraph:
         self._position = dict(zip(self.nodes, range(len(self.nodes))))
         self.output_rows = np.array([self._position[node] for node in first.outputs])
         self.input_count = len(first.inputs)
+        self._first_input_list = list(first.inputs)  # as given: an input listed twice is in it twice
         op_rows = [row for row, node in enumerate(self.nodes) if node.parents]
         self.steps = [self._step(row, self.nodes[row]) for row in op_rows]
         self._step_of = dict(zip(op_rows, range(len(op_rows))))  # row → its step
@@ -278,7 +279,6 @@ class CompiledGraph:
         The shared leaves are numbered ``parameters`` first (those of them that are leaves of
         the graph, and not inputs, each once), then the others in the order of the graph."""
         self._first_inputs = inputs
-        self._first_input_list = list(inputs)
         nodes, count = self.nodes, len(self.nodes)
         position = self._position
         input_rows = np.fromiter(map(position.get, inputs, repeat(-1)), int, len(inputs))

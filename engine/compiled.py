@@ -43,7 +43,7 @@ import numpy as np
 from .graph import topological_order
 from .grouping import OpNode, Plan, Unit, as_block, group_into_units
 from .ops import DomainError
-from .value import Constant, Value, check_operands
+from .value import Constant, Value, _failure, check_operands
 
 __all__ = ["Trace", "CompiledGraph", "Replay"]
 
@@ -447,7 +447,7 @@ class CompiledGraph:
                     bad = not np.isfinite([out, *local]).all()
                     detail = f"the result {out!r} or a local derivative {local!r} is not finite"
                 except (ArithmeticError, ValueError) as scalar_error:
-                    bad, detail = True, str(scalar_error)
+                    bad, detail = True, _failure(scalar_error)
                 if bad:
                     shown = ", ".join(f"{x:g}" for x in numbers)
                     node = _describe(self.nodes[step.row], step.row)

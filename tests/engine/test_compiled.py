@@ -146,6 +146,18 @@ def test_a_sample_outside_an_op_domain_is_named_with_the_scalar_message():
         graph.forward(np.array([[1.0], [3.0], [-2.0], [4.0]]))
 
 
+def test_an_overflow_in_a_sample_says_so_in_words_as_the_scalar_engine_does():
+    x, w = Value(1.0, "x"), Value(2.0, "w")
+    graph = CompiledGraph([Trace([x], [(w * x) ** 3])])
+    with pytest.raises(DomainError) as refused:
+        graph.forward(np.array([[1.0], [1e200]]))
+    message = str(refused.value)
+    assert message.startswith("power: the result is too large for a float") and "[sample 1, node" in message
+    with pytest.raises(DomainError) as scalar:
+        (w * Value(1e200)) ** 3
+    assert str(scalar.value).startswith("power: the result is too large for a float")
+
+
 def test_bad_batch_shapes_are_refused():
     x = Value(1.0, "x")
     graph = CompiledGraph([Trace([x], [x.tanh()])])

@@ -126,24 +126,36 @@ class CompiledModel:
                         self.graph.add(trace)
                     variant_of[key] = self.graph.variants - 1
         if first_time:
-            self._check_mean_of_samples(X, y)
+            self._check_on_a_second_sample(X, y)
         return np.fromiter(map(variant_of.__getitem__, keys), int, len(keys))
 
-    def _check_mean_of_samples(self, X: np.ndarray, y: np.ndarray) -> None:
-        """The replay averages per-sample losses; make sure that is what the loss does, on
-        the first two samples (two tell a mean from a sum, or from a loss that mixes them).
+    def _check_on_a_second_sample(self, X: np.ndarray, y: np.ndarray) -> None:
+        """Spot checks of what the replay assumes, on the first two samples.
 
-        The loss of the two is built on the traced outputs of the first and, for the
-        second, on the numbers the replay gives for its outputs (the model's part of the
-        graph is the replay's own, so the model is not run a second time).
+        * The model's graph has one shape whatever its inputs: run by the scalar engine on
+          the second sample, the model gives the outputs the replay of the first sample's
+          graph gives (a model that branches on ``x.data`` would not).
+        * The loss of a batch is the mean of its samples' losses: two samples tell a mean
+          from a sum, or from a loss that mixes them.
+
+        Raises:
+            ValueError: either is not so, naming which; the scalar engine takes such models and losses.
         """
         rows = slice(0, min(2, len(X)))
         replay = self.forward(X[rows], y[rows])
         traced = self._model_trace[1]
         outputs = [traced]
         if len(X) > 1:
-            second = replay.outputs(slice(1, None))[:, 1].tolist()  # output 0 is the loss
-            outputs.append(Value(second[0]) if isinstance(traced, Value) else [Value(v) for v in second])
+            second = self.model(X[1])
+            numbers = [second.data] if isinstance(second, Value) else [o.data for o in second]
+            replayed = replay.outputs(slice(1, None))[:, 1]  # output 0 is the loss
+            if len(numbers) != len(replayed) or not np.allclose(numbers, replayed, rtol=1e-9, atol=1e-12):
+                raise ValueError(
+                    "fit(engine='compiled'): the model's graph depends on its inputs' values: on sample 1 it "
+                    f"gives {numbers}, its graph traced on sample 0 gives {replayed.tolist()}; "
+                    "use engine='scalar' for this model"
+                )
+            outputs.append(second)
         scalar = self.loss(outputs, y[rows]).data
         compiled = float(np.mean(replay.output(0)))
         if not math.isclose(scalar, compiled, rel_tol=1e-9, abs_tol=1e-12):

@@ -145,6 +145,24 @@ def test_a_loss_that_is_not_a_mean_over_samples_is_refused():
         fit(model, X, y, summed, SGD(model.parameters(), lr=0.1), engine="compiled", progress=False)
 
 
+def test_a_model_whose_graph_branches_on_its_inputs_is_refused():
+    """A leaky ReLU written as a Python branch on a.data: sample 0 traces one branch only."""
+
+    class Branching(MLP):
+        def __call__(self, x):
+            a = super().__call__(x)
+            return a if a.data > 0 else a * 0.01
+
+    X = np.array([[1.0], [-1.0], [0.5]])
+    model = Branching(1, [1], nonlin=False, rng=random.Random(0))
+    neuron = model.layers[0].neurons[0]
+    neuron.w[0].data, neuron.b.data = 1.0, 0.0  # a = x: positive on sample 0, negative on sample 1
+    with pytest.raises(ValueError, match="the model's graph depends on its inputs' values: on sample 1"):
+        fit(model, X, np.zeros(3), "mse", SGD(model.parameters(), lr=0.1), engine="compiled", progress=False)
+    history = fit(model, X, np.zeros(3), "mse", SGD(model.parameters(), lr=0.1), progress=False)
+    assert history.loss[0] == pytest.approx(((0.01 * -1.0) ** 2 + 1.0 + 0.25) / 3)
+
+
 def test_a_loss_that_mixes_the_samples_is_refused():
     """A per-sample loss is 0 here, the batch's is the outputs' spread: the check tells them apart."""
 
@@ -342,9 +360,7 @@ def test_the_model_is_traced_once_whatever_the_number_of_target_values():
         engine="compiled",
         progress=False,
     )
-    assert (
-        model.calls == 1
-    )  # the trace only: the mean check takes the second sample's outputs from the replay
+    assert model.calls == 1 + 1  # the trace, and one more sample for the checks of the first step
 
 
 def test_a_step_that_makes_the_weights_infinite_stops_the_next_one_with_the_scalar_message():

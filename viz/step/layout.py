@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import html
 import math
-from concurrent.futures import ThreadPoolExecutor
+import threading
+from collections.abc import Callable, Sequence
 
 from ..diagram import GraphvizError, run_graphviz
 from ..ids import field_id
@@ -95,6 +96,32 @@ def _dot_source(
 def _run_dot(source: str) -> str:
     hint = "step(root, view='neuron') steps through one box per neuron"
     return run_graphviz(source, "dot", ["-Tplain-ext"], hint=hint).decode()
+
+
+def _side_by_side(run: Callable[[str], str], sources: Sequence[str]) -> list[str]:
+    """``[run(s) for s in sources]``, each in a thread of its own, so the ``dot`` processes run at once.
+
+    The threads are daemons: a layout abandoned half-way (a server's build that ran out of
+    time) never holds up the interpreter's exit, as an executor's threads, joined at exit, would.
+    The first source's error, if any, is raised.
+    """
+    results: list[str | BaseException] = [""] * len(sources)
+
+    def one(index: int) -> None:
+        try:
+            results[index] = run(sources[index])
+        except BaseException as error:  # handed back to the calling thread
+            results[index] = error
+
+    threads = [threading.Thread(target=one, args=(index,), daemon=True) for index in range(len(sources))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+    return results  # type: ignore[return-value]
 
 
 def _parse_plain(text: str) -> tuple[float, float, dict[str, tuple], list[tuple]]:
@@ -241,8 +268,7 @@ def layout_svg(
     widths = {box.id: _box_width(box, chars, edge_chars) for box in view.boxes}
     heights = {box.id: (len(box.rows) + 1) * ROW + PAD for box in view.boxes}
     sources = [_dot_source(view, widths, heights, chars, edge_chars, rankdir) for rankdir in ("LR", "TB")]
-    with ThreadPoolExecutor(max_workers=len(sources)) as pool:  # two dot processes at once
-        layouts = [_parse_plain(text) for text in pool.map(_run_dot, sources)]
+    layouts = [_parse_plain(text) for text in _side_by_side(_run_dot, sources)]
     width, total, places, splines = max(layouts, key=lambda layout: min(aspect / layout[0], 1.0 / layout[1]))
     by_pair: dict[tuple[str, str], list[tuple]] = {}
     for tail, head, points, label in splines:

@@ -27,13 +27,20 @@ class Server:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "pathgrad.viz", "serve", "--port", "0", "--no-browser"],
-            cwd=folder,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        # A test run started as a background job (``make test &`` from a script) has SIGINT
+        # ignored, and an ignored signal is inherited: the server could not be stopped with
+        # Ctrl+C. A handled one is reset to the default in the child, so Python's Ctrl+C works.
+        previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "pathgrad.viz", "serve", "--port", "0", "--no-browser"],
+                cwd=folder,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+        finally:
+            signal.signal(signal.SIGINT, previous)
         line = self.process.stdout.readline()
         assert line.startswith("pathgrad serve: http://127.0.0.1:"), (line, self.process.stderr.read())
         self.url = line.split()[2]

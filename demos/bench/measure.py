@@ -64,6 +64,11 @@ def median_phases(run: Callable[[Phases], object], runs: int, warmups: int = 1) 
         run(phases)
         if index >= warmups:
             results.append(phases.seconds)
+    return medians(results)
+
+
+def medians(results: list[dict[str, float | Failure]]) -> dict[str, float | Failure]:
+    """Each phase's median over the runs' ``Phases.seconds``, or the first failure of a phase that failed."""
     summary: dict[str, float | Failure] = {}
     for name in results[0]:
         values = [r[name] for r in results]

@@ -8,7 +8,6 @@ a last loss, or a ``Failure`` such as micrograd's RecursionError.
 from __future__ import annotations
 
 import gc
-import statistics
 from collections.abc import Callable
 from itertools import count
 
@@ -16,9 +15,9 @@ from demos.bench import digits, moons, workloads
 from demos.bench.measure import (
     Failure,
     Phases,
-    Rounds,
     median_phases,
     median_ratio,
+    medians,
     side_by_side,
     traced_bytes,
 )
@@ -101,14 +100,6 @@ def chain(name: str, sizes: Sizes) -> Result:
     return median_phases(run, sizes.chain_runs if name == "pathgrad" else 1, 0)
 
 
-def _median(rounds: list[dict[str, float]], phase: str) -> float:
-    return statistics.median(r[phase] for r in rounds)
-
-
-def _medians(runs: Rounds, phase: str) -> Result:
-    return {form: _median(rounds, phase) for form, rounds in runs.items()}
-
-
 def moons_side_by_side(_: str, sizes: Sizes) -> Result:
     """micrograd's 100-step moons run with ``fit(..., engine="compiled")`` (a model made
     untimed each round) and as numpy matrices with a hand-written backward, side by side."""
@@ -124,7 +115,10 @@ def moons_side_by_side(_: str, sizes: Sizes) -> Result:
 
     runs = side_by_side({"compiled": compiled, "numpy": matrices}, max(3, sizes.training_runs))
     ratio = median_ratio(runs, ("compiled", "run"), ("numpy", "run"))
-    return {**_medians(runs, "run"), "compiled ÷ numpy": ratio, **last}
+    return {form: medians(rounds)["run"] for form, rounds in runs.items()} | {
+        "compiled ÷ numpy": ratio,
+        **last,
+    }
 
 
 def micrograd_training(_: str, sizes: Sizes) -> Result:
@@ -249,7 +243,12 @@ def digits_side_by_side(_: str, sizes: Sizes) -> Result:
     else:
         forms["torch"], missing = torch, {}
     runs = side_by_side(forms, max(3, sizes.training_runs))
-    result = {**_medians(runs, "epoch"), **missing, "next epoch": _median(runs["compiled"], "next epoch")}
+    each = {form: medians(rounds) for form, rounds in runs.items()}
+    result = (
+        {form: each[form]["epoch"] for form in forms}
+        | missing
+        | {"next epoch": each["compiled"]["next epoch"]}
+    )
     for phase, name in (("epoch", "compiled"), ("next epoch", "next")):
         for other in [form for form in forms if form != "compiled"]:
             result[f"{name} ÷ {other}"] = median_ratio(runs, ("compiled", phase), (other, "epoch"))

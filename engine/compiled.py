@@ -126,7 +126,6 @@ class CompiledGraph:
         op_rows = [row for row, node in enumerate(self.nodes) if node.parents]
         self.steps = [self._step(row, self.nodes[row]) for row in op_rows]
         self._step_of = dict(zip(op_rows, range(len(op_rows))))  # row → its step
-        self._per_variant: set[int] = set()  # the steps whose op's parameter differs per variant
         self._sort_leaves({node: column for column, node in enumerate(first.inputs)}, parameters, op_rows)
         self._edges = (  # (consumer, operand) rows of every edge, to find who reads a row
             np.repeat([step.row for step in self.steps], [len(step.parents) for step in self.steps]),
@@ -153,15 +152,15 @@ class CompiledGraph:
         # the steps may still refuse the trace: build them before changing anything. Only the
         # trace's own op nodes, and those with a parameter per variant already, gain a variant
         steps = list(self.steps)
-        for index in {self._step_of[row] for row in own if row in self._step_of} | self._per_variant:
+        per_variant = {index for index, step in enumerate(steps) if isinstance(step.param, np.ndarray)}
+        for index in {self._step_of[row] for row in own if row in self._step_of} | per_variant:
             steps[index] = self._extend_step(
                 steps[index], own.get(steps[index].row, self.nodes[steps[index].row])
             )
-        per_variant = {index for index, step in enumerate(steps) if isinstance(step.param, np.ndarray)}
         self._unshare([row for row in own if self._is_shared[row]])
         column = [[own.get(row, self.nodes[row]).data] for row in self.traced_rows.tolist()]
         self.traced_values = np.hstack((self.traced_values, np.array(column, dtype=float).reshape(-1, 1)))
-        self.steps, self._per_variant = steps, per_variant
+        self.steps = steps
         self.variants += 1
         self._layout_made = None  # a leaf may have become a traced number: group again
 

@@ -301,12 +301,12 @@ def group_into_units(
         else passed
         for key, members in ordered
     ]
-    row_of = _rows_by_block(count, ordered, weight_of, shared_rows, outputs, input_rows, passing_on)
+    is_leaf = np.ones(count, dtype=bool)
+    is_leaf[[node.row for node in nodes]] = False
+    row_of = _rows_by_block(ordered, weight_of, is_leaf, shared_rows, outputs, input_rows, passing_on)
     rows = int(row_of.max(initial=-1)) + 1
-    leaf = np.ones(count, dtype=bool)
-    leaf[[node.row for node in nodes]] = False
     no_delta = np.zeros(rows, dtype=bool)  # the inputs' and traced numbers' rows: no Δ of theirs is read
-    no_delta[row_of[leaf & (weight_of < 0)]] = True
+    no_delta[row_of[is_leaf & (weight_of < 0)]] = True
     units: list[Unit] = []
     slots = 0
     for key, members in ordered:
@@ -333,9 +333,9 @@ def _passed_on(node: OpNode, ones: frozenset[int]) -> int | None:
 
 
 def _rows_by_block(
-    count: int,
     ordered: list[tuple[tuple, list[OpNode]]],
     weight_of: np.ndarray,
+    is_leaf: np.ndarray,
     shared_rows: Sequence[int],
     outputs: Sequence[int],
     input_rows: Sequence[int],
@@ -344,6 +344,7 @@ def _rows_by_block(
     """Each node's row: the inputs (by column), the shared and the traced leaves read as
     rows, then every unit's nodes in turn, those passing an operand on at its row; −1 for
     a shared leaf that only matrix units read, as a weight or a bias."""
+    count = len(is_leaf)
     read = np.zeros(count, dtype=bool)  # the nodes some unit reads as a row
     read[list(outputs)] = True
     for key, members in ordered:
@@ -353,10 +354,9 @@ def _rows_by_block(
         read[members[0].parents[len(members[0].parents) // 2 : -1]] = True  # X
         if not _biases_are_parameters(members, weight_of):
             read[[member.parents[-1] for member in members]] = True
-    op_rows = np.array([member.row for _, members in ordered for member in members], dtype=int)
     inputs = np.asarray(input_rows, dtype=int)
-    leaf = np.ones(count, dtype=bool)
-    leaf[op_rows] = leaf[inputs] = False
+    leaf = is_leaf.copy()  # the leaves other than the inputs
+    leaf[inputs] = False
     own_rows = [m.row for (_, members), passed in zip(ordered, passing_on) if passed is None for m in members]
     shared = np.asarray(shared_rows, dtype=int)  # in the order of the vector of shared values
     order = np.concatenate(

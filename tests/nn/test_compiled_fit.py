@@ -163,6 +163,25 @@ def test_a_model_whose_graph_branches_on_its_inputs_is_refused():
     assert history.loss[0] == pytest.approx(((0.01 * -1.0) ** 2 + 1.0 + 0.25) / 3)
 
 
+def test_only_a_model_or_loss_of_the_users_is_checked_on_a_second_sample():
+    """An MLP under a table loss is traced once; a subclass of it, or a loss of the user's, is run again on sample 1."""
+
+    class Subclass(MLP):
+        pass
+
+    def own_mse(outputs, targets):
+        return LOSSES["mse"](outputs, targets)
+
+    X, y = _curve()
+    for kind, loss, runs in [(MLP, LOSSES["mse"], 1), (Subclass, LOSSES["mse"], 2), (MLP, own_mse, 2)]:
+        model = kind(1, [3, 1], rng=random.Random(0))
+        neuron, calls = model.layers[0].neurons[0], []
+        forward = neuron.forward
+        neuron.forward = lambda xs, forward=forward, calls=calls: calls.append(xs) or forward(xs)
+        compiled_step(model, Objective(loss, 0.0), X, y, SGD(model.parameters()))
+        assert len(calls) == runs, (kind.__name__, loss.__name__)
+
+
 def test_a_loss_that_mixes_the_samples_is_refused():
     """A per-sample loss is 0 here, the batch's is the outputs' spread: the check tells them apart."""
 

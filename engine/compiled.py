@@ -35,12 +35,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import chain, repeat
 from operator import attrgetter, is_
 
 import numpy as np
 
-from .graph import topological_order
+from .graph import numbered_in_order
 from .grouping import OpNode, Plan, Unit, as_block, group_into_units
 from .ops import DomainError
 from .value import Constant, Value, _failure, check_operands
@@ -58,18 +58,6 @@ class Trace:
 
     inputs: Sequence[Value]
     outputs: Sequence[Value]
-
-
-def _nodes_in_order(outputs: Sequence[Value]) -> list[Value]:
-    """Every node the outputs depend on, parents before children, each once."""
-    order = topological_order(outputs[0])
-    seen = set(order)
-    for output in outputs[1:]:
-        if output not in seen:  # (an output already placed brings all the nodes it depends on)
-            fresh = [node for node in topological_order(output) if node not in seen]
-            seen.update(fresh)
-            order += fresh
-    return order
 
 
 def _name(node: Value, row: int) -> str:
@@ -117,20 +105,20 @@ class CompiledGraph:
         if not traces:
             raise ValueError("CompiledGraph: needs at least one trace")
         first = traces[0]
-        self.nodes = _nodes_in_order(first.outputs)
+        self.nodes, self._position = numbered_in_order(first.outputs)
         """The first variant's nodes, parents first; ``OpNode.row`` and the plan's ``row_of`` number them."""
-        self._position = dict(zip(self.nodes, range(len(self.nodes))))
         self.output_rows = np.array([self._position[node] for node in first.outputs])
         self.input_count = len(first.inputs)
         self._first_input_list = list(first.inputs)  # as given: an input listed twice is in it twice
         op_rows = [row for row, node in enumerate(self.nodes) if node.parents]
-        self.steps = [self._step(row, self.nodes[row]) for row in op_rows]
+        op_nodes = list(map(self.nodes.__getitem__, op_rows))
+        counts = list(map(len, map(attrgetter("parents"), op_nodes)))
+        operands = chain.from_iterable(map(attrgetter("parents"), op_nodes))
+        operand_rows = np.fromiter(map(self._position.__getitem__, operands), int, sum(counts))
+        self.steps = list(map(self._step, op_rows, op_nodes, np.split(operand_rows, np.cumsum(counts)[:-1])))
         self._step_of = dict(zip(op_rows, range(len(op_rows))))  # row → its step
         self._sort_leaves({node: column for column, node in enumerate(first.inputs)}, parameters, op_rows)
-        self._edges = (  # (consumer, operand) rows of every edge, to find who reads a row
-            np.repeat([step.row for step in self.steps], [len(step.parents) for step in self.steps]),
-            np.concatenate([step.parents for step in self.steps] or [np.zeros(0, int)]),
-        )
+        self._edges = np.repeat(op_rows, counts), operand_rows  # (consumer, operand) of every edge
         self.variants = 1
         self._layout_made: _Layout | None = None
         for trace in traces[1:]:
@@ -287,27 +275,35 @@ class CompiledGraph:
         self.input_rows, self.input_columns = input_rows[in_graph][order], input_columns[in_graph][order]
         leaf = np.ones(count, dtype=bool)
         leaf[op_rows] = leaf[self.input_rows] = False
-        parameters = list(dict.fromkeys(parameters))  # each once: a leaf listed twice is one shared leaf
+        parameters = list(parameters)
         first = np.fromiter(map(position.get, parameters, repeat(-1)), int, len(parameters))
         first = first[first >= 0]
         first = first[leaf[first]]
+        first = first[
+            np.sort(np.unique(first, return_index=True)[1])
+        ]  # each once: a leaf listed twice is one
         rest = leaf.copy()
         rest[first] = False  # the other leaves: constants, and shared leaves in graph order
         traced = [row for row in np.flatnonzero(rest).tolist() if isinstance(nodes[row], Constant)]
         self.traced_rows = np.array(traced, int)
         rest[self.traced_rows] = False
-        self.shared_rows = np.concatenate((first, np.flatnonzero(rest)))
-        self.shared: list[Value] = list(map(nodes.__getitem__, self.shared_rows.tolist()))
+        others = np.flatnonzero(rest)
+        self.shared_rows = np.concatenate((first, others))
+        self.shared: list[Value] = (
+            [*parameters, *map(nodes.__getitem__, others.tolist())]
+            if len(first) == len(parameters)  # every parameter is a leaf of the graph, each once, in order
+            else list(map(nodes.__getitem__, self.shared_rows.tolist()))
+        )
         leaf[self.traced_rows] = False
         self._is_shared = leaf  # row → is it a shared leaf
         self.traced_values = np.array([nodes[row].data for row in traced], dtype=float).reshape(-1, 1)
 
-    def _step(self, row: int, node: Value) -> OpNode:
+    def _step(self, row: int, node: Value, parents: np.ndarray) -> OpNode:
+        """The op node at ``row``, whose operands are at ``parents``."""
         if node.operation.evaluate_batch is None:
             raise ValueError(
                 f"CompiledGraph: op {node.op!r} has no batch version in the op table ({_describe(node, row)})"
             )
-        parents = np.fromiter(map(self._position.__getitem__, node.parents), int, len(node.parents))
         return OpNode(row, node.operation, parents, node.operation.param, ())
 
     # ------------------------------------------------------------------ grouping

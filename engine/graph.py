@@ -13,7 +13,7 @@ derivatives along the path (``path_sum``), without enumerating the paths.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from .ops import DomainError
@@ -21,6 +21,7 @@ from .value import Value, _check_number
 
 __all__ = [
     "topological_order",
+    "numbered_in_order",
     "backward",
     "backward_steps",
     "BackwardStep",
@@ -40,24 +41,40 @@ def topological_order(root: Value) -> list[Value]:
     Iterative depth-first search (no recursion limit). Each node appears once, even
     when it is reached along many paths.
     """
+    return numbered_in_order([root])[0]
+
+
+def numbered_in_order(roots: Sequence[Value]) -> tuple[list[Value], dict[Value, int]]:
+    """Every node the roots depend on, parents before children, and each node's place in that list.
+
+    The roots' ``topological_order``s one after the other, each node only where it first
+    appears: what a root shares with an earlier one is not walked again.
+    """
     order: list[Value] = []
-    seen = {root}
-    path = [root]  # the nodes being visited, root first ...
-    unvisited = [iter(root.parents)]  # ... and, for each, the parents it has still to look at
-    while path:
-        for parent in unvisited[-1]:
-            if parent not in seen:
-                seen.add(parent)
-                if not parent.parents:  # a leaf has nothing to visit: it is done at once
-                    order.append(parent)
-                    continue
-                path.append(parent)
-                unvisited.append(iter(parent.parents))
-                break
-        else:
-            unvisited.pop()
-            order.append(path.pop())
-    return order
+    place: dict[Value, int] = {}  # a node being visited is here already, at −1, and is not entered twice
+    for root in roots:
+        if root in place:
+            continue
+        place[root] = -1
+        path = [root]  # the nodes being visited, root first ...
+        unvisited = [iter(root.parents)]  # ... and, for each, the parents it has still to look at
+        while path:
+            for parent in unvisited[-1]:
+                if parent not in place:
+                    if not parent.parents:  # a leaf has nothing to visit: it is done at once
+                        place[parent] = len(order)
+                        order.append(parent)
+                        continue
+                    place[parent] = -1
+                    path.append(parent)
+                    unvisited.append(iter(parent.parents))
+                    break
+            else:
+                unvisited.pop()
+                node = path.pop()
+                place[node] = len(order)
+                order.append(node)
+    return order, place
 
 
 def _start(root: Value, seed: float) -> list[Value]:

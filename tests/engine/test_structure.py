@@ -10,6 +10,7 @@ import pytest
 import torch
 
 from pathgrad.engine import Value, topological_order
+from pathgrad.engine.graph import numbered_in_order
 
 
 def test_square_keeps_both_edges():
@@ -40,6 +41,18 @@ def test_diamond_sums_both_branches():
     assert order.index(x) < order.index(y) < order.index(out)
     assert order.index(z) < order.index(out)
     assert len(order) == len(set(order))
+
+
+def test_several_roots_are_numbered_parents_first_each_node_once():
+    x, y = Value(1.5, "x"), Value(-2.0, "y")
+    shared = (x * y).tanh()
+    first, second = shared + x, shared * shared - y
+    order, place = numbered_in_order([first, second, shared])
+    before = topological_order(first)
+    assert order == before + [node for node in topological_order(second) if node not in set(before)]
+    assert len(order) == 7 and [place[node] for node in order] == list(range(7))
+    for node in order:
+        assert all(place[parent] < place[node] for parent in node.parents)
 
 
 def test_reused_non_leaf_gets_all_contributions():

@@ -694,6 +694,11 @@ def _softmax_columns(xs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return exps / total, m + np.log(total)
 
 
+def _in_each_column(index: int | np.ndarray, columns: int) -> tuple:
+    """The places (index_s, s) of every column s, one index for all or one per sample: ``xs[at]`` picks them."""
+    return index, np.arange(columns)
+
+
 def _one_hot(index: int | np.ndarray, rows: int) -> np.ndarray:
     """δ_ij as a (rows × 1) column for one index, or (rows × samples) for one index per sample."""
     return (np.arange(rows)[:, np.newaxis] == np.reshape(index, (1, -1))).astype(float)
@@ -804,8 +809,10 @@ def log_softmax_output(index: int) -> Op:
 
 def _log_softmax_batch(xs: np.ndarray, index: int | np.ndarray):
     o, lse = _softmax_columns(xs)
-    hot = _one_hot(index, len(xs))
-    return (hot * xs).sum(axis=0) - lse, hot - o
+    at = _in_each_column(index, xs.shape[1])
+    local = -o
+    local[at] += 1.0  # δ_ij − o_j
+    return xs[at] - lse, local
 
 
 @lru_cache(maxsize=256)
@@ -836,8 +843,10 @@ def cross_entropy_loss(target: int) -> Op:
 def _cross_entropy_batch(xs: np.ndarray, target: int | np.ndarray):
     """−log softmax(v)_y per column; the target class may differ per sample."""
     o, lse = _softmax_columns(xs)
-    hot = _one_hot(target, len(xs))
-    return lse - (hot * xs).sum(axis=0), o - hot
+    at = _in_each_column(target, xs.shape[1])
+    picked = xs[at]
+    o[at] -= 1.0  # o_i − y_i
+    return lse - picked, o
 
 
 # ---------------------------------------------------------------- user-defined ops

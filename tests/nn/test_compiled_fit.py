@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from pathgrad.engine import DomainError, Value, apply
 from pathgrad.engine.ops import SUM
-from pathgrad.nn import MLP, SGD, Adam, datasets, fit
+from pathgrad.nn import MLP, SGD, Adam, Neuron, datasets, fit
 from pathgrad.nn.compiled import compiled_step, write_back
 from pathgrad.nn.losses import LOSSES
 from pathgrad.nn.steps import Objective, scalar_step
@@ -163,7 +163,7 @@ def test_a_model_whose_graph_branches_on_its_inputs_is_refused():
     assert history.loss[0] == pytest.approx(((0.01 * -1.0) ** 2 + 1.0 + 0.25) / 3)
 
 
-def test_only_a_model_or_loss_of_the_users_is_checked_on_a_second_sample():
+def test_only_a_model_or_loss_of_the_users_is_checked_on_a_second_sample(monkeypatch):
     """An MLP under a table loss is traced once; a subclass of it, or a loss of the user's, is run again on sample 1."""
 
     class Subclass(MLP):
@@ -172,14 +172,27 @@ def test_only_a_model_or_loss_of_the_users_is_checked_on_a_second_sample():
     def own_mse(outputs, targets):
         return LOSSES["mse"](outputs, targets)
 
+    calls = []
+    forward = Neuron.forward
+    monkeypatch.setattr(Neuron, "forward", lambda neuron, xs: calls.append(neuron) or forward(neuron, xs))
     X, y = _curve()
     for kind, loss, runs in [(MLP, LOSSES["mse"], 1), (Subclass, LOSSES["mse"], 2), (MLP, own_mse, 2)]:
         model = kind(1, [3, 1], rng=random.Random(0))
-        neuron, calls = model.layers[0].neurons[0], []
-        forward = neuron.forward
-        neuron.forward = lambda xs, forward=forward, calls=calls: calls.append(xs) or forward(xs)
+        first = model.layers[0].neurons[0]
+        calls.clear()
         compiled_step(model, Objective(loss, 0.0), X, y, SGD(model.parameters()))
-        assert len(calls) == runs, (kind.__name__, loss.__name__)
+        assert calls.count(first) == runs, (kind.__name__, loss.__name__)
+
+
+def test_an_own_module_with_a_method_of_the_users_is_checked_on_a_second_sample():
+    """``neuron.forward = ...`` on an MLP's neuron may branch on x.data: the MLP is checked like a model of the user's."""
+    model = MLP(1, [3, 1], rng=random.Random(0))
+    neuron = model.layers[1].neurons[0]
+    forward = neuron.forward
+    neuron.forward = lambda xs: forward(xs) if xs[0].data > 0 else forward(xs) * 0.0
+    X, y = np.array([[-1.0], [0.5], [1.0], [2.0]]), np.array([0.3, -0.2, 0.8, 1.1])
+    with pytest.raises(ValueError, match="the model's graph depends on its inputs' values"):
+        fit(model, X, y, "mse", SGD(model.parameters(), lr=0.1), engine="compiled", progress=False)
 
 
 def test_a_loss_that_mixes_the_samples_is_refused():

@@ -118,7 +118,10 @@ class CompiledGraph:
         self.steps = list(map(self._step, op_rows, op_nodes, np.split(operand_rows, np.cumsum(counts)[:-1])))
         self._step_of = dict(zip(op_rows, range(len(op_rows))))  # row → its step
         self._sort_leaves({node: column for column, node in enumerate(first.inputs)}, parameters, op_rows)
-        self._edges = np.repeat(op_rows, counts), operand_rows  # (consumer, operand) of every edge
+        self._edges = (
+            np.repeat(np.array(op_rows, int), counts),
+            operand_rows,
+        )  # (consumer, operand) of every edge
         self.variants = 1
         self._layout_made: _Layout | None = None
         for trace in traces[1:]:

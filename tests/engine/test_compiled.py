@@ -296,3 +296,12 @@ def test_a_variant_whose_inputs_are_not_those_of_variant_0_with_a_repeated_input
     graph = CompiledGraph([Trace([x, x], [(product - 1.0) ** 2])])
     with pytest.raises(ValueError, match="variant 1 differs from variant 0 at node .*'x'.*not input 1"):
         graph.add(Trace([x, z], [(product - -1.0) ** 2]))
+
+
+def test_a_graph_with_no_op_nodes_takes_a_variant_and_replays_its_leaf():
+    x, w = Value(2.0, "x"), Value(-3.0, "w")
+    graph = CompiledGraph([Trace([x], [w])], parameters=[w])
+    graph.add(Trace([x], [w]))
+    replay = graph.forward(np.array([[1.0], [5.0]]), np.array([0, 1]))
+    assert replay.output().tolist() == [-3.0, -3.0]
+    assert replay.leaf_gradients().tolist() == [2.0]

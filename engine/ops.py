@@ -810,7 +810,7 @@ def log_softmax_output(index: int) -> Op:
 def _log_softmax_batch(xs: np.ndarray, index: int | np.ndarray):
     o, lse = _softmax_columns(xs)
     at = _in_each_column(index, xs.shape[1])
-    local = -o
+    local = 0.0 - o  # (not −o: 0 − 0 is +0, as δ_ij − o_j gives it)
     local[at] += 1.0  # δ_ij − o_j
     return xs[at] - lse, local
 

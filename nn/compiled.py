@@ -29,7 +29,8 @@ step called with the default ``write_back=True`` leaves the Values current.
 
 The replay assumes two things: the model's graph has one shape whatever its inputs'
 numbers, and the batch loss is the mean of its samples' losses. pathgrad's own modules
-(``Neuron``, ``Layer``, ``MLP``: each applies the same ops whatever the numbers) and
+(exactly ``Neuron``, ``Layer``, ``MLP``, with none of their methods replaced on the
+module itself: each applies the same ops whatever the numbers) and
 losses (``pathgrad.nn.losses.LOSSES``: each the mean of one term per sample) are so by
 construction; for any other model or loss both are checked on the first two samples
 when the model is first traced.

@@ -47,7 +47,7 @@ from .value import Constant, Value, _failure, check_operands
 
 __all__ = ["Trace", "CompiledGraph", "Replay"]
 
-_DATA = attrgetter("data")
+_DATA, _PARENTS = attrgetter("data"), attrgetter("parents")
 _RAISE_ON_BAD_NUMBERS = {"over": "raise", "divide": "raise", "invalid": "raise", "under": "ignore"}
 
 
@@ -112,16 +112,14 @@ class CompiledGraph:
         self._first_input_list = list(first.inputs)  # as given: an input listed twice is in it twice
         op_rows = [row for row, node in enumerate(self.nodes) if node.parents]
         op_nodes = list(map(self.nodes.__getitem__, op_rows))
-        counts = list(map(len, map(attrgetter("parents"), op_nodes)))
-        operands = chain.from_iterable(map(attrgetter("parents"), op_nodes))
+        counts = list(map(len, map(_PARENTS, op_nodes)))
+        operands = chain.from_iterable(map(_PARENTS, op_nodes))
         operand_rows = np.fromiter(map(self._position.__getitem__, operands), int, sum(counts))
         self.steps = list(map(self._step, op_rows, op_nodes, np.split(operand_rows, np.cumsum(counts)[:-1])))
         self._step_of = dict(zip(op_rows, range(len(op_rows))))  # row → its step
         self._sort_leaves({node: column for column, node in enumerate(first.inputs)}, parameters, op_rows)
-        self._edges = (
-            np.repeat(np.array(op_rows, int), counts),
-            operand_rows,
-        )  # (consumer, operand) of every edge
+        # (consumer, operand) rows of every edge, to find who reads a row
+        self._edges = np.repeat(np.array(op_rows, int), counts), operand_rows
         self.variants = 1
         self._layout_made: _Layout | None = None
         for trace in traces[1:]:
@@ -282,9 +280,8 @@ class CompiledGraph:
         first = np.fromiter(map(position.get, parameters, repeat(-1)), int, len(parameters))
         first = first[first >= 0]
         first = first[leaf[first]]
-        first = first[
-            np.sort(np.unique(first, return_index=True)[1])
-        ]  # each once: a leaf listed twice is one
+        # each once: a leaf listed twice is one shared leaf, at its first place
+        first = first[np.sort(np.unique(first, return_index=True)[1])]
         rest = leaf.copy()
         rest[first] = False  # the other leaves: constants, and shared leaves in graph order
         traced = [row for row in np.flatnonzero(rest).tolist() if isinstance(nodes[row], Constant)]

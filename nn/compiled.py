@@ -296,9 +296,8 @@ class CompiledModel:
         if self._places_for != self.graph.variants:  # a new variant may have turned a leaf into a number
             shared = self.graph.shared
             count = len(self.parameters)
-            if (
-                shared[:count] == self.parameters
-            ):  # the graph numbered them first (identity: Values have no ==)
+            # the graph numbered them first, in order (compared by identity: Values have no ==)
+            if shared[:count] == self.parameters:
                 position = np.arange(count)
             else:
                 where = dict(zip(shared, range(len(shared))))

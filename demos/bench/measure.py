@@ -16,6 +16,7 @@ __all__ = [
     "Failure",
     "Phases",
     "median_phases",
+    "medians",
     "Rounds",
     "side_by_side",
     "median_ratio",
